@@ -1,0 +1,164 @@
+"""Findings (errors and warnings) and the one catalogue of their messages.
+
+A finding is a stable code plus parameters plus where it happened (sheet and cell); the text is
+produced from the catalogue at display time, in Chinese by default or in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR, WARNING = "error", "warning"
+
+# code: (severity, Chinese template, English template)
+CATALOGUE: dict[str, tuple[str, str, str]] = {
+    "missing_sheet": (
+        ERROR,
+        "缺少工作表「{sheet}」{suggestion}。请使用 compile new 生成的标准填报表，不要删除或重命名工作表。",
+        "Sheet '{sheet}' is missing{suggestion_en}. Use the standard workbook from `compile new`; do not delete or rename sheets.",
+    ),
+    "label_changed": (
+        ERROR,
+        "标签被修改：应为「{expected}」，实际为「{found}」。请恢复原标签，不要插入或删除行列。",
+        "Label changed: expected '{expected}', found '{found}'. Restore it; do not insert or delete rows or columns.",
+    ),
+    "label_variant": (
+        WARNING,
+        "标签「{found}」与官方写法「{expected}」略有不同，已按官方写法读取。",
+        "Label '{found}' differs slightly from the official '{expected}'; read as the official label.",
+    ),
+    "not_a_number": (
+        ERROR,
+        "「{label}」应填{expected}，实际为「{found}」。请改为数字（没有发生填 0）。",
+        "'{label}' must be {expected_en}; found '{found}'. Enter a number (0 if none).",
+    ),
+    "negative": (
+        ERROR,
+        "「{label}」不能为负数，实际为 {found}。请填写不小于 0 的{expected}。",
+        "'{label}' cannot be negative; found {found}. Enter {expected_en} of at least 0.",
+    ),
+    "too_many_decimals": (
+        ERROR,
+        "「{label}」最多保留 {max_decimals} 位小数，实际为 {found}。请按表头要求四舍五入。",
+        "'{label}' allows at most {max_decimals} decimals; found {found}. Round it as the header asks.",
+    ),
+    "text_number": (
+        WARNING,
+        "「{label}」的数字以文本形式填写（「{found}」），已按 {value} 读取。建议改为数字格式。",
+        "'{label}' holds a number typed as text ('{found}'); read as {value}. Prefer a numeric cell.",
+    ),
+    "blank_as_zero": (
+        WARNING,
+        "「{label}」为空，已按 0 读取。官方表格要求明确填写 0。",
+        "'{label}' is blank and was read as 0. The official table wants an explicit 0.",
+    ),
+    "required": (
+        ERROR,
+        "「{label}」未填写。请在此单元格填写{label}。",
+        "'{label}' is empty. Fill in the {label_en}.",
+    ),
+    "year_invalid": (
+        ERROR,
+        "年度应为 {first} 至 {last} 之间的四位整数，实际为「{found}」。",
+        "The year must be a whole number from {first} to {last}; found '{found}'.",
+    ),
+    "date_invalid": (
+        ERROR,
+        "成文日期「{found}」无法识别。请填写日期，如 2025年1月20日 或 2025-01-20。",
+        "Date '{found}' is not understood. Enter a date such as 2025-01-20.",
+    ),
+    "format_year_mismatch": (
+        ERROR,
+        "本填报表是 {format} 格式（适用于 {years} 年度），但年度为 {year}。{year} 年度应使用 {expected} 格式：请运行 compile new --year {year} 生成新表后重新填写。",
+        "This workbook uses the {format} format ({years}) but the year is {year}. Use the {expected} format: run `compile new --year {year}` and refill.",
+    ),
+    "section_empty": (
+        ERROR,
+        "「{heading}」没有内容。请在「{sheet}」工作表 B 列至少填写一段正文。",
+        "Section '{heading}' is empty. Write at least one paragraph in column B of sheet '{sheet}'.",
+    ),
+    "unknown_block_kind": (
+        WARNING,
+        "类型「{found}」无法识别，已按「正文」处理。可选：小标题、三级标题、正文。",
+        "Type '{found}' is not known and was read as a paragraph. Choose 小标题, 三级标题 or 正文.",
+    ),
+    "balance": (
+        ERROR,
+        "勾稽关系不成立（{column}列）：{rule}。{left_terms} = {left}，{right_terms} = {right}，相差 {difference}。请核对这些行的数字。",
+        "Balance does not hold in column {column}: {rule}. {left_terms} = {left}, {right_terms} = {right}, difference {difference}. Check these rows.",
+    ),
+    "total_mismatch": (
+        ERROR,
+        "「{label}」填写的合计 {found} 与各项之和 {expected} 不符（相差 {difference}）。请改正或改回自动合计公式。",
+        "The total '{label}' is {found} but its parts add up to {expected} (difference {difference}). Correct it or restore the formula.",
+    ),
+    # files that cannot be read at all (exit code 2)
+    "file_missing": (ERROR, "找不到文件「{path}」。请检查路径。", "File '{path}' does not exist. Check the path."),
+    "file_is_folder": (ERROR, "「{path}」是文件夹，不是工作簿。", "'{path}' is a folder, not a workbook."),
+    "file_empty": (ERROR, "文件「{path}」是空文件（0 字节）。请重新保存或重新发送该工作簿。", "'{path}' is empty (0 bytes). Save or send the workbook again."),
+    "file_too_large": (ERROR, "文件「{path}」过大（{size}），超过上限 {limit}。年报填报表通常不足 1 MB，请确认文件是否正确。", "'{path}' is too large ({size}; limit {limit}). A report workbook is normally under 1 MB."),
+    "file_xls": (ERROR, "「{path}」是旧版 Excel（.xls）文件。请在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' is an old Excel (.xls) file. Save it as .xlsx in Excel/WPS and try again."),
+    "file_et": (ERROR, "「{path}」是 WPS 表格（.et）文件。请在 WPS 中另存为 .xlsx 后重试。", "'{path}' is a WPS (.et) file. Save it as .xlsx in WPS and try again."),
+    "file_encrypted": (ERROR, "「{path}」设置了打开密码（已加密）。请在 Excel/WPS 中取消密码后另存为 .xlsx 再试。", "'{path}' is password-protected. Remove the password in Excel/WPS, save as .xlsx and try again."),
+    "file_not_xlsx": (ERROR, "「{path}」不是 Excel 工作簿（看起来是{kind}）。请在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' is not an Excel workbook (it looks like {kind_en}). Save it as .xlsx and try again."),
+    "file_corrupt": (ERROR, "「{path}」已损坏或不完整，无法读取（{detail}）。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
+    "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail}) and was refused. Check where it came from, or re-save it as .xlsx."),
+    "file_unrelated": (ERROR, "「{path}」不是年报填报表（没有找到格式标记和「基本信息」等工作表）。请使用 compile new 生成的标准填报表。", "'{path}' is not a report workbook (no marker and no standard sheets). Use the workbook made by `compile new`."),
+    "format_unknown": (ERROR, "填报表标记的格式「{format}」未知（可用：{known}）。请用本程序的 compile new 重新生成填报表，或升级本程序。", "The workbook's format '{format}' is unknown (known: {known}). Make a new workbook with `compile new` or upgrade."),
+    "schema": (
+        ERROR,
+        "数据不符合要求：{detail}",
+        "Invalid data: {detail}",
+    ),
+}
+
+EXPECTED_EN = {"整数": "a whole number", "金额": "an amount", "整数（可为负数）": "a whole number"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    sheet: str = ""
+    cell: str = ""
+    params: dict = field(default_factory=dict)
+    escalated: bool = False  # a warning made an error by --strict
+
+    @property
+    def severity(self) -> str:
+        return ERROR if self.escalated else CATALOGUE[self.code][0]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    def message(self, lang: str = "zh") -> str:
+        _, zh, en = CATALOGUE[self.code]
+        params = dict(self.params)
+        params.setdefault("expected_en", EXPECTED_EN.get(params.get("expected", ""), params.get("expected", "")))
+        params.setdefault("label_en", params.get("label", ""))
+        params.setdefault("suggestion", "")
+        params.setdefault("suggestion_en", "")
+        return (en if lang == "en" else zh).format(**params)
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message(lang),
+        }
+
+
+class UnusableFile(Exception):
+    """A file that is not a workbook we can read; carries the finding to show (exit code 2)."""
+
+    def __init__(self, code: str, **params):
+        self.finding = Finding(code, params=params)
+        super().__init__(self.finding.message())

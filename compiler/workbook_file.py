@@ -1,0 +1,126 @@
+"""Opening a workbook file safely: every kind of unusable file becomes one clear sentence.
+
+Workbooks arrive by e-mail from many agencies, so the file is sniffed and its zip is measured
+before openpyxl parses anything (openpyxl parses XML through defusedxml when it is installed,
+which it is: it is one of our dependencies).
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from .findings import UnusableFile
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled report workbook is well under 1 MB
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_ZIP_ENTRIES = 2000
+MAX_ROWS_READ = 2000  # per sheet
+MAX_COLUMNS_READ = 40
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def check_file(path: Path) -> None:
+    """Raise UnusableFile unless ``path`` looks like an .xlsx we may open."""
+    shown = str(path)
+    if not path.exists():
+        raise UnusableFile("file_missing", path=shown)
+    if path.is_dir():
+        raise UnusableFile("file_is_folder", path=shown)
+    size = path.stat().st_size
+    if size == 0:
+        raise UnusableFile("file_empty", path=shown)
+    if size > MAX_FILE_BYTES:
+        raise UnusableFile("file_too_large", path=shown, size=_size(size), limit=_size(MAX_FILE_BYTES))
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if head == OLE2_MAGIC:
+            rest = fh.read(min(size, 1024 * 1024))
+            if "EncryptedPackage".encode("utf-16-le") in rest:
+                raise UnusableFile("file_encrypted", path=shown)
+            if path.suffix.lower() == ".et":
+                raise UnusableFile("file_et", path=shown)
+            raise UnusableFile("file_xls", path=shown)
+    if head[:4] != ZIP_MAGIC:
+        kind, kind_en = _sniff_text(head, path)
+        raise UnusableFile("file_not_xlsx", path=shown, kind=kind, kind_en=kind_en)
+    _check_zip(path)
+
+
+def _sniff_text(head: bytes, path: Path) -> tuple[str, str]:
+    if head.startswith(b"%PDF"):
+        return "PDF 文件", "a PDF file"
+    if head.startswith(b"{\\rtf"):
+        return "RTF 文档", "an RTF document"
+    sample = path.read_bytes()[:4096]
+    if b"<html" in sample.lower() or b"<!doctype" in sample.lower():
+        return "网页（HTML）文件", "a web page (HTML)"
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "," in text or "\t" in text:
+            return "CSV/文本文件", "a CSV or text file"
+        return "文本文件", "a text file"
+    return "无法识别的文件", "an unknown kind of file"
+
+
+def _check_zip(path: Path) -> None:
+    shown = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnusableFile("file_corrupt", path=shown, detail=type(exc).__name__) from None
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise UnusableFile("file_not_xlsx", path=shown, kind="Word 文档", kind_en="a Word document")
+        if "content.xml" in names:
+            raise UnusableFile("file_not_xlsx", path=shown, kind="OpenDocument 文件（.ods/.odt）",
+                               kind_en="an OpenDocument file")
+        raise UnusableFile("file_not_xlsx", path=shown, kind="压缩包", kind_en="a zip archive")
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise UnusableFile("file_unsafe", path=shown, detail=f"包含 {len(infos)} 个部件")
+    total = sum(i.file_size for i in infos)
+    compressed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UnusableFile("file_unsafe", path=shown, detail=f"解压后 {_size(total)}，上限 {_size(MAX_UNCOMPRESSED_BYTES)}")
+    if total / compressed > MAX_COMPRESSION_RATIO and total > 10 * 1024 * 1024:
+        raise UnusableFile("file_unsafe", path=shown, detail=f"压缩比 {total // compressed}:1")
+
+
+def open_workbook(path: Path):
+    """A read-only openpyxl workbook; formulas come back as text so totals are never taken on trust."""
+    check_file(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
+            return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on damaged parts; each means the same to a user
+        name = type(exc).__name__
+        if "Entities" in name or "DTDForbidden" in name or "Forbidden" in name:
+            raise UnusableFile("file_unsafe", path=str(path), detail="XML 含实体定义") from None
+        raise UnusableFile("file_corrupt", path=str(path), detail=name) from None
+
+
+def sheet_values(ws) -> dict[tuple[int, int], object]:
+    """All non-empty cells of a sheet, within the read limits."""
+    values = {}
+    for row in ws.iter_rows(max_row=MAX_ROWS_READ, max_col=MAX_COLUMNS_READ):
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if value is not None:
+                values[(cell.row, cell.column)] = value
+    return values

@@ -1,0 +1,212 @@
+"""Reads a filled standard workbook into the data document, remembering where each value came from.
+
+The document is plain JSON-able data (what ``--json`` prints and ``schemas/`` describes); beside it,
+``sources`` maps each value's JSON pointer to its sheet, cell and label so every later finding can
+point at ``依申请公开!E14``. Totals are never read from the workbook: they are recomputed later.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .definition import Format, Section, Table, UnknownFormat, all_formats, format_for_year, get_format
+from .findings import Finding, UnusableFile
+from .grid import table_grid
+from .sheet_layout import (
+    MARKER_SHEET, META_FIELDS, META_SHEET, META_VALUE_COL, NARRATIVE_KIND_BY_LABEL, address, field_row,
+    grid_position, meta_row, narrative_first_row,
+)
+from .values import (
+    clean_text, coerce_date, coerce_number, coerce_year, normalize_label, strip_number_prefix,
+)
+from .workbook_file import open_workbook, sheet_values
+
+
+@dataclass(frozen=True)
+class Source:
+    sheet: str
+    cell: str
+    label: str
+
+
+@dataclass
+class ReadResult:
+    format: Format
+    data: dict
+    sources: dict[str, Source] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    typed_totals: dict[str, object] = field(default_factory=dict)
+
+    def note(self, code: str, pointer: str | None = None, sheet: str = "", cell: str = "", **params) -> None:
+        if pointer is not None:
+            src = self.sources[pointer]
+            sheet, cell = src.sheet, src.cell
+            params.setdefault("label", src.label)
+        self.findings.append(Finding(code, sheet, cell, params))
+
+
+def pointer(*parts) -> str:
+    return "/" + "/".join(str(p) for p in parts)
+
+
+def read_workbook(path: Path, format_override: str | None = None) -> ReadResult:
+    wb = open_workbook(path)
+    try:
+        return _read(wb, path, format_override)
+    finally:
+        wb.close()
+
+
+def _read(wb, path: Path, format_override: str | None) -> ReadResult:
+    names = wb.sheetnames
+    marker = sheet_values(wb[MARKER_SHEET]) if MARKER_SHEET in names else {}
+    if not marker and META_SHEET not in names:
+        raise UnusableFile("file_unrelated", path=str(path))
+    meta_values = sheet_values(wb[META_SHEET]) if META_SHEET in names else {}
+    fmt = _choose_format(marker, meta_values, format_override)
+    result = ReadResult(format=fmt, data={"format": fmt.id, "meta": {}, "sections": {}, "fields": {}, "tables": {}})
+
+    if META_SHEET in names:
+        _read_meta(result, meta_values)
+    else:
+        result.note("missing_sheet", sheet=META_SHEET, suggestion=_suggest(META_SHEET, names))
+        result.data["meta"] = {"org": "", "year": None, "date": "", "contact": ""}
+
+    for section in fmt.sections:
+        if section.sheet not in names:
+            result.note("missing_sheet", sheet=section.sheet, suggestion=_suggest(section.sheet, names))
+            continue
+        values = sheet_values(wb[section.sheet])
+        if section.kind == "table":
+            _read_table(result, section, fmt.tables[section.table], values)
+        else:
+            _read_narrative(result, section, values)
+    return result
+
+
+def _suggest(expected: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(expected, names, n=1, cutoff=0.3)
+    return f"（是否被改名为「{close[0]}」？）" if close else ""
+
+
+def _choose_format(marker: dict, meta_values: dict, override: str | None) -> Format:
+    if override:
+        return get_format(override)
+    marked = {clean_text(marker.get((r, 1))): clean_text(marker.get((r, 2))) for r in range(1, 10)}
+    if marked.get("format"):
+        try:
+            return get_format(marked["format"])
+        except UnknownFormat:
+            raise UnusableFile("format_unknown", format=marked["format"], known="、".join(all_formats())) from None
+    year = coerce_year(meta_values.get((meta_row("year"), META_VALUE_COL))).value
+    if isinstance(year, int):
+        try:
+            return format_for_year(year)
+        except UnknownFormat:
+            pass
+    return format_for_year(max(f.first_year for f in all_formats().values()))
+
+
+def _read_meta(result: ReadResult, values: dict) -> None:
+    meta = result.data["meta"]
+    for field_ in META_FIELDS:
+        r = meta_row(field_.id)
+        raw = values.get((r, META_VALUE_COL))
+        ptr = pointer("meta", field_.id)
+        result.sources[ptr] = Source(META_SHEET, address(r, META_VALUE_COL), field_.label)
+        if field_.id == "year":
+            meta["year"] = coerce_year(raw).value
+        elif field_.id == "date":
+            coerced = coerce_date(raw)
+            meta["date"] = coerced.value
+            if coerced.code:
+                result.note(coerced.code, ptr, **coerced.params)
+        else:
+            meta[field_.id] = clean_text(raw)
+
+
+def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict) -> None:
+    found = values.get((row, col))
+    if clean_text(found) == expected:
+        return
+    where = address(row, col)
+    if normalize_label(found) == normalize_label(expected):
+        result.note("label_variant", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+    else:
+        result.note("label_changed", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+
+
+def _read_table(result: ReadResult, section: Section, table: Table, values: dict) -> None:
+    grid = table_grid(table)
+    data: dict = {}
+    result.data["tables"][table.id] = data
+    for cell in grid.cells:
+        r, c = grid_position(cell)
+        if cell.role != "value":
+            if cell.text:
+                _check_label(result, section.sheet, r, c, cell.text, values)
+            continue
+        node = data
+        for part in cell.key[:-1]:
+            node = node.setdefault(part, {})
+        ptr = pointer("tables", table.id, *cell.key)
+        result.sources[ptr] = Source(section.sheet, address(r, c), _value_label(table, cell.key))
+        raw = values.get((r, c))
+        if cell.derived:
+            node[cell.key[-1]] = 0  # recomputed from the detail cells by the rules
+            if raw is not None and not (isinstance(raw, str) and raw.startswith("=")):
+                result.typed_totals[ptr] = coerce_number(raw, table.value_spec).value
+            continue
+        coerced = coerce_number(raw, table.spec_for(cell.key))
+        node[cell.key[-1]] = coerced.value
+        if coerced.code:
+            result.note(coerced.code, ptr, **coerced.params)
+
+
+def _value_label(table: Table, key: tuple[str, ...]) -> str:
+    if table.kind == "blocks":
+        block = next(b for b in table.blocks if b.id == key[0])
+        row = next(r for r in block.rows if r.id == key[1])
+        col = next(c for c in block.columns if c.id == key[2])
+        return f"{block.caption} {row.label}/{col.label}"
+    row_id, col_id = key
+    row_label = table.row_label(row_id)
+    col_label = table.column_label(col_id)
+    return f"{row_label}/{col_label}" if row_label else col_label
+
+
+def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
+    for field_ in section.fields:
+        r = field_row(section, field_.id)
+        ptr = pointer("fields", field_.id)
+        result.sources[ptr] = Source(section.sheet, address(r, 2), field_.label)
+        raw = values.get((r, 2))
+        if raw is None or clean_text(raw) == "":
+            result.data["fields"][field_.id] = None  # optional: not reported
+            continue
+        coerced = coerce_number(raw, field_.spec)
+        result.data["fields"][field_.id] = coerced.value
+        if coerced.code:
+            result.note(coerced.code, ptr, **coerced.params)
+
+    blocks = []
+    first = narrative_first_row(section)
+    last = max((r for (r, c) in values if c in (1, 2)), default=first - 1)
+    for r in range(first, last + 1):
+        text = clean_text(values.get((r, 2)))
+        if not text:
+            continue
+        kind_label = clean_text(values.get((r, 1)))
+        kind = NARRATIVE_KIND_BY_LABEL.get(kind_label)
+        if kind is None:
+            kind = "paragraph"
+            if kind_label:
+                result.note("unknown_block_kind", sheet=section.sheet, cell=address(r, 1), found=kind_label)
+        if kind != "paragraph":
+            text = strip_number_prefix(text) or text
+        ptr = pointer("sections", section.id, len(blocks), "text")
+        result.sources[ptr] = Source(section.sheet, address(r, 2), section.heading)
+        blocks.append({"kind": kind, "text": text})
+    result.data["sections"][section.id] = blocks
