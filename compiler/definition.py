@@ -79,6 +79,7 @@ class Column:
     id: str
     label: str
     spec: ValueSpec
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ class Table:
             Block(
                 id=b["id"],
                 caption=b["caption"],
-                columns=tuple(Column(c["id"], c["label"], ValueSpec.from_raw(c)) for c in b["columns"]),
+                columns=tuple(Column(c["id"], c["label"], ValueSpec.from_raw(c), tuple(c.get("aliases", ())))
+                              for c in b["columns"]),
                 rows=tuple(_node(r) for r in b["rows"]),
             )
             for b in self.raw.get("blocks", ())

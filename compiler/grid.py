@@ -22,6 +22,7 @@ class Cell:
     role: str = "value"  # caption | header | corner | label | value
     key: tuple[str, ...] | None = None  # path of a value inside the table's data
     derived: bool = False  # a total the program computes
+    aliases: tuple[str, ...] = ()  # wordings seen in the wild that mean this label
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _blocks_grid(table: Table) -> Grid:
         r += 1
         cells.append(Cell(r, 0, table.row_header, role="header"))
         for i, (col, span) in enumerate(_spread(block.columns, table.value_columns)):
-            cells.append(Cell(r, 1 + i, col.label, colspan=span, role="header"))
+            cells.append(Cell(r, 1 + i, col.label, colspan=span, role="header", aliases=col.aliases))
         r += 1
         for row in block.rows:
             cells.append(Cell(r, 0, row.label, role="label"))
@@ -90,7 +91,8 @@ def _matrix_grid(table: Table) -> Grid:
         c = start
         for node in nodes:
             if node.is_leaf:
-                cells.append(Cell(level, c, node.label, rowspan=header_rows - level, role="header"))
+                cells.append(Cell(level, c, node.label, rowspan=header_rows - level, role="header",
+                                  aliases=node.aliases))
                 col_index[node.id] = c
                 c += 1
             else:
@@ -107,7 +109,8 @@ def _matrix_grid(table: Table) -> Grid:
         for node in nodes:
             if node.is_leaf:
                 if label_cols:
-                    cells.append(Cell(r, level, node.label, colspan=label_cols - level, role="label"))
+                    cells.append(Cell(r, level, node.label, colspan=label_cols - level, role="label",
+                                      aliases=node.aliases))
                 row_index[node.id] = r
                 r += 1
             else:

@@ -127,12 +127,13 @@ def _read_meta(result: ReadResult, values: dict) -> None:
             meta[field_.id] = clean_text(raw)
 
 
-def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict) -> None:
+def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict,
+                 aliases: tuple[str, ...] = ()) -> None:
     found = values.get((row, col))
     if clean_text(found) == expected:
         return
     where = address(row, col)
-    if normalize_label(found) == normalize_label(expected):
+    if normalize_label(found) in {normalize_label(x) for x in (expected, *aliases)}:
         result.note("label_variant", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
     else:
         result.note("label_changed", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
@@ -146,7 +147,7 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
         r, c = grid_position(cell)
         if cell.role != "value":
             if cell.text:
-                _check_label(result, section.sheet, r, c, cell.text, values)
+                _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases)
             continue
         node = data
         for part in cell.key[:-1]:

@@ -328,4 +328,4 @@ def save_workbook(fmt: Format, year: int, path, org: str = "", document: dict | 
     wb.properties.title = f"{MARKER_TITLE}（{fmt.id} 格式）"
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(Path(path), deterministic_zip(buffer.getvalue()))
+    write_atomic(Path(path), deterministic_zip(buffer.getvalue(), modified=stamp.strftime("%Y-%m-%dT%H:%M:%SZ")))
