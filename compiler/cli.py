@@ -22,7 +22,7 @@ import click
 from . import __version__
 from .definition import UnknownFormat, all_formats, format_for_year, get_format
 from .findings import UnusableFile
-from .pipeline import CompileResult, compile_workbook, default_output
+from .pipeline import CompileResult, Options, compile_workbook, default_output
 from .presentation import findings_table, sort_findings, status_line
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -93,10 +93,15 @@ def _exit_code(codes: list[int]) -> int:
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="使用自定义 Word 模板。")
 @click.option("--strict", is_flag=True, help="把所有警告当作错误。")
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="上一年度的填报表，用于核对上年结转等跨年度数据。")
+@click.option("--json", "write_json", is_flag=True, help="同时输出数据文档（.json）。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None, help="每个工作簿最多显示多少条问题。")
 @common_options
-def build(workbooks, output, format_id, template, strict, limit_errors, lang):
+def build(workbooks, output, format_id, template, strict, previous, write_json, limit_errors, lang):
     """校验工作簿并生成 Word 报告；有错误时不生成。"""
+    options = Options(format_id=format_id, template=template, strict=strict, previous=previous,
+                      outputs=("json",) if write_json else ())
     many = len(workbooks) > 1
     codes = []
     for path in workbooks:
@@ -107,14 +112,15 @@ def build(workbooks, output, format_id, template, strict, limit_errors, lang):
                 raise click.BadParameter("输出文件不能覆盖输入的工作簿。" if lang == "zh"
                                          else "The output cannot overwrite the input workbook.", param_hint="-o")
         try:
-            result = compile_workbook(path, output=target, format_id=format_id, template=template, strict=strict)
+            result = compile_workbook(path, output=target, options=options)
         except UnusableFile as exc:
             _unusable(path, exc, lang)
             codes.append(EXIT_UNUSABLE)
             continue
         _report(result, lang, limit_errors)
         if result.output:
-            click.echo(f"  → {result.output}")
+            for written in (result.output, *result.extra_outputs):
+                click.echo(f"  → {written}")
         elif lang == "zh":
             click.echo("  未生成报告：请先改正以上错误。")
         else:
@@ -127,15 +133,18 @@ def build(workbooks, output, format_id, template, strict, limit_errors, lang):
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None)
 @click.option("--strict", is_flag=True, help="把所有警告当作错误。")
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="上一年度的填报表，用于核对上年结转等跨年度数据。")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON 报告。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None)
 @common_options
-def check(workbooks, format_id, strict, as_json, limit_errors, lang):
+def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
     """只校验，不生成报告。"""
+    options = Options(format_id=format_id, strict=strict, previous=previous)
     codes, reports = [], []
     for path in workbooks:
         try:
-            result = compile_workbook(path, format_id=format_id, strict=strict, write=False)
+            result = compile_workbook(path, options=options, write=False)
         except UnusableFile as exc:
             codes.append(EXIT_UNUSABLE)
             if as_json:

@@ -6,6 +6,7 @@ tests and batch workers use.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class CompileResult:
     data: dict | None = None
     findings: list[Finding] = field(default_factory=list)
     output: Path | None = None
+    extra_outputs: list[Path] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -41,8 +43,20 @@ class CompileResult:
         return not self.errors
 
 
-def validate_workbook(path: Path, format_id: str | None = None, strict: bool = False) -> tuple[ReadResult, list[Finding]]:
+@dataclass(frozen=True)
+class Options:
+    """How to compile; one value for a whole run (picklable, so batch workers receive it as is)."""
+
+    format_id: str | None = None
+    template: Path | None = None
+    strict: bool = False
+    previous: Path | None = None  # last year's workbook, for the cross-year checks
+    outputs: tuple[str, ...] = ()  # written beside the .docx: "json", "html", "pdf"
+
+
+def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadResult, list[Finding]]:
     """Read and check a workbook; raises UnusableFile for files that are not usable workbooks."""
+    format_id, strict = options.format_id, options.strict
     result = read_workbook(Path(path), format_id)
     findings = list(result.findings)
     schema_findings = validate(result.data, result.sources)
@@ -61,16 +75,29 @@ def default_output(source: Path) -> Path:
     return Path(source).with_suffix(".docx")
 
 
-def compile_workbook(path: Path, output: Path | None = None, format_id: str | None = None,
-                     template: Path | None = None, strict: bool = False, write: bool = True) -> CompileResult:
+def compile_workbook(path: Path, output: Path | None = None, options: Options = Options(),
+                     write: bool = True) -> CompileResult:
+    """Validate ``path`` and, when it has no errors and ``write`` is set, write the report (and the
+    extra outputs) atomically; with errors, nothing is written."""
     path = Path(path)
-    result, findings = validate_workbook(path, format_id, strict)
+    result, findings = validate_workbook(path, options)
     outcome = CompileResult(source=path, format=result.format, data=result.data, findings=findings)
     if not outcome.ok or not write:
         return outcome
     context = build_context(result.format, result.data, tables_as=word_table)
-    document = render_docx(template or default_template(result.format.id), context)
+    document = render_docx(options.template or default_template(result.format.id), context)
     target = Path(output) if output else default_output(path)
     write_atomic(target, document)
     outcome.output = target
+    for kind in options.outputs:
+        outcome.extra_outputs.append(EXTRA_OUTPUTS[kind](result, context, target))
     return outcome
+
+
+def _write_json(result: ReadResult, context: dict, docx: Path) -> Path:
+    target = docx.with_suffix(".json")
+    write_atomic(target, (json.dumps(result.data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return target
+
+
+EXTRA_OUTPUTS = {"json": _write_json}

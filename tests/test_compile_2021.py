@@ -3,7 +3,7 @@
 import pytest
 from docx import Document
 
-from compiler.pipeline import compile_workbook
+from compiler.pipeline import Options, compile_workbook
 from compiler.resources import default_template
 from helpers import SAMPLE_2021, paragraphs, row_by_label, tables
 from test_formats import LABELS_2019_ONLY, LABELS_2021_ONLY, LABELS_BOTH
@@ -95,6 +95,6 @@ def test_a_custom_template_changes_the_fixed_wording(tmp_path):
     custom = tmp_path / "custom.docx"
     doc.save(custom)
     out = tmp_path / "out.docx"
-    result = compile_workbook(SAMPLE_2021, output=out, template=custom)
+    result = compile_workbook(SAMPLE_2021, output=out, options=Options(template=custom))
     assert result.ok
     assert paragraphs(out)[0][1] == "临江区市场监督管理局2024年政府信息公开工作年度报告（送审稿）"
