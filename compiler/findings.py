@@ -82,6 +82,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "类型「{found}」无法识别，已按「正文」处理。可选：小标题、三级标题、正文。",
         "Type '{found}' is not known and was read as a paragraph. Choose 小标题, 三级标题 or 正文.",
     ),
+    "control_characters": (
+        WARNING,
+        "「{label}」含有不可见的控制字符（{count} 个），已删除。请检查从其他文档粘贴的文字。",
+        "'{label}' contains {count} invisible control character(s); they were removed. Check text pasted from other documents.",
+    ),
     "balance": (
         ERROR,
         "勾稽关系不成立（{column}列）：{rule}。{left_terms} = {left}，{right_terms} = {right}，相差 {difference}。请核对这些行的数字。",

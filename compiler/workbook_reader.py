@@ -19,7 +19,7 @@ from .sheet_layout import (
     grid_position, meta_row, narrative_first_row,
 )
 from .values import (
-    clean_text, coerce_date, coerce_number, coerce_year, normalize_label, strip_number_prefix,
+    clean_text, coerce_date, coerce_number, coerce_year, normalize_label, strip_number_prefix, xml_safe,
 )
 from .workbook_file import open_workbook, sheet_values
 
@@ -124,7 +124,16 @@ def _read_meta(result: ReadResult, values: dict) -> None:
             if coerced.code:
                 result.note(coerced.code, ptr, **coerced.params)
         else:
-            meta[field_.id] = clean_text(raw)
+            meta[field_.id] = _text(result, ptr, raw)
+
+
+def _text(result: ReadResult, ptr: str, raw) -> str:
+    """Text for the report: control characters XML cannot hold are removed, with a warning."""
+    text = clean_text(raw)
+    cleaned = xml_safe(text)
+    if cleaned != text:
+        result.note("control_characters", ptr, count=len(text) - len(cleaned))
+    return cleaned.strip()
 
 
 def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict,
@@ -209,5 +218,7 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
             text = strip_number_prefix(text) or text
         ptr = pointer("sections", section.id, len(blocks), "text")
         result.sources[ptr] = Source(section.sheet, address(r, 2), section.heading)
-        blocks.append({"kind": kind, "text": text})
+        text = _text(result, ptr, text)
+        if text:
+            blocks.append({"kind": kind, "text": text})
     result.data["sections"][section.id] = blocks
