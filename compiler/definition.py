@@ -249,6 +249,10 @@ class Format:
     workbook_version: int
     sections: tuple[Section, ...]
     tables: dict[str, Table]
+    figures: dict[str, dict] = field(default_factory=dict)  # named sums of table cells
+    text_checks: tuple[dict, ...] = ()  # phrases in the narrative that state a figure
+    summary_sentence: str = ""  # the generated sentence of the year's application figures
+    previous_year_checks: tuple[dict, ...] = ()
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
@@ -293,6 +297,10 @@ def _format(raw: dict) -> Format:
         workbook_version=raw["workbook_version"],
         sections=sections,
         tables=tables,
+        figures=raw.get("figures", {}),
+        text_checks=tuple(raw.get("text_checks", ())),
+        summary_sentence=raw.get("summary_sentence", ""),
+        previous_year_checks=tuple(raw.get("previous_year_checks", ())),
     )
 
 

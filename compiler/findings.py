@@ -27,6 +27,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "标签「{found}」与官方写法「{expected}」略有不同，已按官方写法读取。",
         "Label '{found}' differs slightly from the official '{expected}'; read as the official label.",
     ),
+    "table_moved": (
+        WARNING,
+        "表格整体向{direction}移动了 {rows} 行（可能插入或删除了行），已按官方标签定位读取。请核对后恢复原表格式。",
+        "The table moved by {rows} row(s) (rows inserted or deleted); it was read by its labels. Please restore the layout.",
+    ),
+    "row_moved": (
+        WARNING,
+        "「{label}」行不在原位置（可能插入或删除了行），已按标签在此处读取。请核对后恢复原表格式。",
+        "Row '{label}' is not where it should be (rows inserted or deleted); it was read here by its label.",
+    ),
     "not_a_number": (
         ERROR,
         "「{label}」应填{expected}，实际为「{found}」。请改为数字（没有发生填 0）。",
@@ -44,8 +54,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "text_number": (
         WARNING,
-        "「{label}」的数字以文本形式填写（「{found}」），已按 {value} 读取。建议改为数字格式。",
-        "'{label}' holds a number typed as text ('{found}'); read as {value}. Prefer a numeric cell.",
+        "「{label}」的数字以文本形式填写（「{found}」），已按 {read_as} 读取。建议改为数字格式。",
+        "'{label}' holds a number typed as text ('{found}'); read as {read_as}. Prefer a numeric cell.",
     ),
     "blank_as_zero": (
         WARNING,
@@ -81,6 +91,26 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         WARNING,
         "类型「{found}」无法识别，已按「正文」处理。可选：小标题、三级标题、正文。",
         "Type '{found}' is not known and was read as a paragraph. Choose 小标题, 三级标题 or 正文.",
+    ),
+    "text_mismatch": (
+        WARNING,
+        "文字与表格不一致：「{sentence}」写的是{phrase}，但表格中「{label}」为 {actual} 件（{table_cell}）。请核对文字或表格。",
+        "Text and table disagree: '{sentence}' says {phrase}, but the table's '{label}' is {actual} ({table_cell}). Check the text or the table.",
+    ),
+    "previous_mismatch": (
+        ERROR,
+        "「{label}」（{column}列）为 {current}，但上一年度填报表 {file} 的「{previous_label}」为 {previous}。两者应相等，请核对。",
+        "'{label}' ({column}) is {current}, but last year's workbook {file} has '{previous_label}' = {previous}. They must be equal.",
+    ),
+    "stock_discontinuity": (
+        WARNING,
+        "「{label}」现行有效件数为 {current}，按上年 {previous} + 本年制发 {added} − 本年废止 {removed} 应为 {expected}（上年：{file}）。如有修订等情况可忽略，否则请核对。",
+        "'{label}' in force is {current}; last year's {previous} + {added} issued − {removed} repealed gives {expected} ({file}). Ignore if amendments explain it.",
+    ),
+    "previous_not_last_year": (
+        ERROR,
+        "--previous 指定的 {file} 是 {previous} 年度的填报表，而本表为 {year} 年度。请指定 {year} 年的上一年度填报表。",
+        "--previous {file} is for {previous}, but this workbook is for {year}. Give last year's workbook.",
     ),
     "control_characters": (
         WARNING,
@@ -145,6 +175,8 @@ class Finding:
     def message(self, lang: str = "zh") -> str:
         _, zh, en = CATALOGUE[self.code]
         params = dict(self.params)
+        params.setdefault("sheet", self.sheet)
+        params.setdefault("cell", self.cell)
         params.setdefault("expected_en", EXPECTED_EN.get(params.get("expected", ""), params.get("expected", "")))
         params.setdefault("label_en", params.get("label", ""))
         params.setdefault("suggestion", "")

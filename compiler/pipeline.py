@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .definition import Format
+from .cross_checks import check_previous_year, check_text_against_tables
 from .docx_output import write_atomic
 from .docx_render import render_docx, word_table
 from .findings import Finding
@@ -66,9 +67,20 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
         findings += check_typed_totals(result)
         findings += check_balances(result)
     findings += check_completeness(result)
+    if not any(f.is_error for f in findings):
+        findings += check_text_against_tables(result)
+        if options.previous:
+            findings += _previous_year_findings(result, Path(options.previous))
     if strict:
         findings = [replace(f, escalated=True) for f in findings]
     return result, findings
+
+
+def _previous_year_findings(result: ReadResult, previous_path: Path) -> list[Finding]:
+    """Cross-year checks; last year's workbook must itself be readable (its own errors are not ours)."""
+    previous = read_workbook(previous_path)
+    compute_totals(previous.format, previous.data)
+    return check_previous_year(result, previous, previous_path.name)
 
 
 def default_output(source: Path) -> Path:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .definition import Format, Table
+from .figures import summary_sentence
 from .grid import Cell, Grid, table_grid
 from .values import format_value
 
@@ -87,7 +88,8 @@ def build_context(fmt: Format, data: dict, tables_as=lambda filled: filled) -> d
         if section.kind == "table":
             entry["table"] = tables_as(fill_grid(fmt.tables[section.table], data["tables"][section.table]))
         else:
-            blocks = list(data["sections"].get(section.id, []))
+            blocks = [{"kind": "paragraph", "text": summary_sentence(fmt, data)} if b["kind"] == "summary" else b
+                      for b in data["sections"].get(section.id, [])]
             sentence = fields_sentence(section.fields_sentence, section.fields, data.get("fields", {}))
             if sentence:
                 blocks.append({"kind": "paragraph", "text": sentence})

@@ -53,7 +53,7 @@ def build_schema(fmt: Format) -> dict:
             })
     block = _object({
         "kind": {"enum": list(NARRATIVE_KINDS)},
-        "text": {"type": "string", "minLength": 1},
+        "text": {"type": "string"},
     })
     sections = _object({s.id: {"type": "array", "items": {"$ref": "#/$defs/block"}} for s in fmt.narrative_sections()})
     fields = _object({f.id: _value(f.spec, nullable=True) for s in fmt.sections for f in s.fields})

@@ -40,7 +40,7 @@ META_VALUE_COL = 2
 TABLE_TOP = 4  # worksheet row of the grid's first row
 TABLE_LEFT = 1  # worksheet column of the grid's first column
 
-NARRATIVE_KINDS = {"heading": "小标题", "subheading": "三级标题", "paragraph": "正文"}
+NARRATIVE_KINDS = {"heading": "小标题", "subheading": "三级标题", "paragraph": "正文", "summary": "申请情况摘要"}
 NARRATIVE_KIND_BY_LABEL = {v: k for k, v in NARRATIVE_KINDS.items()}
 NARRATIVE_ROWS = 100  # pre-formatted input rows; agencies may type further down
 FIELDS_TOP = 4

@@ -80,7 +80,7 @@ def coerce_number(raw, spec: ValueSpec) -> Coerced:
             number = int(number)
         result = _checked(number, spec)
         if result.code is None and not isinstance(result.value, str):
-            return Coerced(result.value, "text_number", found=str(raw), value=result.value)
+            return Coerced(result.value, "text_number", found=str(raw), read_as=result.value)
         return result
     return Coerced(str(raw))
 

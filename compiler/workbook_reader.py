@@ -152,8 +152,10 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
     grid = table_grid(table)
     data: dict = {}
     result.data["tables"][table.id] = data
+    rows = _locate_rows(result, section.sheet, grid, values)
     for cell in grid.cells:
         r, c = grid_position(cell)
+        r = rows.get(cell.row, r)
         if cell.role != "value":
             if cell.text:
                 _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases)
@@ -173,6 +175,49 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
         node[cell.key[-1]] = coerced.value
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
+
+
+SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
+
+
+def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int, int]:
+    """Worksheet row of each grid row, found by the official labels where rows were inserted or deleted.
+
+    The whole table may have moved (rows inserted above it): its first cell's text gives the shift.
+    A data row may have moved within the table: its own label finds it. Each move is a warning;
+    a label found nowhere is left to the label check, which reports it as an error.
+    """
+    def find(text: str, aliases, col: int, near: int) -> int | None:
+        wanted = {normalize_label(x) for x in (text, *aliases)}
+        for distance in range(SEARCH_ROWS + 1):
+            for r in (near - distance, near + distance):
+                if r > 0 and normalize_label(values.get((r, col))) in wanted:
+                    return r
+        return None
+
+    first = next(c for c in grid.cells if c.row == 0 and c.col == 0)
+    expected_top, col = grid_position(first)
+    top = find(first.text, first.aliases, col, expected_top)
+    shift = (top - expected_top) if top is not None else 0
+    rows = {r: grid_position(first)[0] + r + shift for r in range(grid.height)} if shift else {}
+    moved = []
+    for cell in grid.cells:
+        if cell.role != "label" or cell.rowspan > 1 or not cell.text:
+            continue
+        expected, c = grid_position(cell)
+        expected += shift
+        if normalize_label(values.get((expected, c))) in {normalize_label(x) for x in (cell.text, *cell.aliases)}:
+            continue
+        found = find(cell.text, cell.aliases, c, expected)
+        if found is not None and found != expected:
+            rows[cell.row] = found
+            moved.append((cell.text, address(found, c)))
+    if shift:
+        result.note("table_moved", sheet=sheet, cell=address(top, col), rows=abs(shift),
+                    direction="下" if shift > 0 else "上")
+    for label, where in moved:
+        result.note("row_moved", sheet=sheet, cell=where, label=label)
+    return rows
 
 
 def _value_label(table: Table, key: tuple[str, ...]) -> str:
@@ -206,10 +251,13 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
     last = max((r for (r, c) in values if c in (1, 2)), default=first - 1)
     for r in range(first, last + 1):
         text = clean_text(values.get((r, 2)))
-        if not text:
-            continue
         kind_label = clean_text(values.get((r, 1)))
         kind = NARRATIVE_KIND_BY_LABEL.get(kind_label)
+        if kind == "summary":  # generated from the tables; any text typed beside it is ignored
+            blocks.append({"kind": kind, "text": ""})
+            continue
+        if not text:
+            continue
         if kind is None:
             kind = "paragraph"
             if kind_label:

@@ -19,10 +19,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import __version__
 from .definition import Format, Section, Table, ValueSpec
 from .docx_output import deterministic_zip, write_atomic
+from .figures import summary_formula, summary_tables
 from .grid import Grid, table_grid
 from .sheet_layout import (
     GUIDE_SHEET, MARKER_SHEET, MARKER_TITLE, META_FIELDS, META_LABEL_COL, META_SHEET, META_VALUE_COL,
-    NARRATIVE_KINDS, NARRATIVE_ROWS, TABLE_LEFT, address, check_column, check_row, field_row, grid_position,
+    NARRATIVE_KINDS, NARRATIVE_ROWS, TABLE_LEFT, TABLE_TOP, address, check_column, check_row, field_row, grid_position,
     meta_row, narrative_first_row, narrative_header_row,
 )
 
@@ -52,7 +53,7 @@ def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None 
         ws = wb.create_sheet(section.sheet)
         _title(ws, section.heading, section.hint)
         if section.kind == "table":
-            _table_sheet(ws, fmt.tables[section.table], document)
+            _table_sheet(ws, fmt, fmt.tables[section.table], document)
         else:
             _narrative_sheet(ws, section, document)
         ws.protection.sheet = True
@@ -183,7 +184,7 @@ def _lookup(tables: dict, table_id: str, key: tuple[str, ...]):
     return node
 
 
-def _table_sheet(ws, table: Table, document: dict | None) -> None:
+def _table_sheet(ws, fmt: Format, table: Table, document: dict | None) -> None:
     grid = table_grid(table)
     data = (document or {}).get("tables", {})
     positions = {c.key: grid_position(c) for c in grid.value_cells()}
@@ -217,7 +218,9 @@ def _table_sheet(ws, table: Table, document: dict | None) -> None:
     for spec, cells in validations.items():
         _add_validation(ws, _validation_for(spec), *cells)
     if table.kind == "grid":
-        _check_cells(ws, table, grid, positions)
+        last = _check_cells(ws, table, grid, positions)
+        if table.id in summary_tables(fmt):
+            _summary_preview(ws, fmt, last + 2)
     _size_columns(ws, table, grid)
 
 
@@ -237,8 +240,9 @@ def _total_formula(table: Table, key: tuple[str, ...], positions) -> str:
     raise ValueError(f"no derivation for {key}")
 
 
-def _check_cells(ws, table: Table, grid: Grid, positions) -> None:
-    """Live 勾稽 checks: a row under the table per equation, a column beside it for row totals."""
+def _check_cells(ws, table: Table, grid: Grid, positions) -> int:
+    """Live 勾稽 checks: a row under the table per equation, a column beside it for row totals.
+    Returns the last worksheet row used."""
     label_col = TABLE_LEFT
     equations = [(c.label or c.id, c.left, c.right) for c in table.checks if c.axis == "row"]
     equations += [(f"{table.row_label(d.target)} = 各明细行之和", (d.target,), d.terms)
@@ -272,6 +276,24 @@ def _check_cells(ws, table: Table, grid: Grid, positions) -> None:
             cell.fill = CHECK_FILL
             cell.alignment = WRAP_CENTER
         ws.column_dimensions[address(1, c)[:-1]].width = 14
+    return check_row(grid, len(equations) - 1) if equations else TABLE_TOP + grid.height - 1
+
+
+def _summary_preview(ws, fmt: Format, row: int) -> None:
+    """The generated sentence of the application figures, live, so an agency sees what the report will say."""
+    sheets = {s.table: s.sheet for s in fmt.table_sections()}
+    cells = {}
+    for table_id, sheet in sheets.items():
+        for cell in table_grid(fmt.tables[table_id]).value_cells():
+            cells[(table_id, *cell.key)] = f"'{sheet}'!{address(*grid_position(cell))}"
+    head = ws.cell(row=row, column=TABLE_LEFT,
+                   value="申请情况摘要（在「总体情况」等工作表 A 列选择「申请情况摘要」，报告中即写入这句话）：")
+    head.font = HEADER_FONT
+    preview = ws.cell(row=row + 1, column=TABLE_LEFT, value=summary_formula(fmt, lambda t, r, c: cells[(t, r, c)]))
+    preview.alignment = WRAP_LEFT
+    preview.fill = CHECK_FILL
+    ws.merge_cells(start_row=row + 1, start_column=TABLE_LEFT, end_row=row + 1, end_column=TABLE_LEFT + 9)
+    ws.row_dimensions[row + 1].height = 48
 
 
 def _size_columns(ws, table: Table, grid: Grid) -> None:

@@ -1,0 +1,45 @@
+"""Named figures of a report (本年新收, 予以公开, 行政复议总计 …) as sums of table cells.
+
+The format definition names them once; the narrative checks, the generated summary sentence and
+its live preview in the workbook all use the same names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .definition import Format
+
+
+def figure_cells(fmt: Format, name: str) -> list[tuple[str, str, str]]:
+    spec = fmt.figures[name]
+    return [(spec["table"], row, col) for row in spec["rows"] for col in spec["columns"]]
+
+
+def figure_value(fmt: Format, data: dict, name: str) -> int:
+    return sum(data["tables"][table][row][col] for table, row, col in figure_cells(fmt, name))
+
+
+def summary_sentence(fmt: Format, data: dict) -> str:
+    """The year's application figures in one sentence, so agencies need not retype numbers."""
+    names = re.findall(r"\{(\w+)\}", fmt.summary_sentence)
+    return fmt.summary_sentence.format(**{n: figure_value(fmt, data, n) for n in names})
+
+
+def summary_formula(fmt: Format, cell_address) -> str:
+    """An Excel formula that shows the summary sentence live; ``cell_address(table, row, col)``
+    gives the sheet-qualified address of a value cell."""
+    parts = re.split(r"\{(\w+)\}", fmt.summary_sentence)
+    pieces = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            if part:
+                pieces.append('"' + part.replace('"', '""') + '"')
+        else:
+            pieces.append("SUM(" + ",".join(cell_address(*c) for c in figure_cells(fmt, part)) + ")")
+    return "=" + "&".join(pieces)
+
+
+def summary_tables(fmt: Format) -> set[str]:
+    """The tables the summary sentence draws on (its live preview sits under them in the workbook)."""
+    return {fmt.figures[n]["table"] for n in re.findall(r"\{(\w+)\}", fmt.summary_sentence)}

@@ -1,0 +1,247 @@
+"""The corpus of agency mistakes: each case is a valid workbook plus one mistake, with the finding
+code and the cell it must point at."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from compiler.document import with_values
+from compiler.pipeline import Options, compile_workbook
+from helpers import SAMPLES, valid_document, write_workbook
+
+# 2021 format, year 2024: table 三 starts on row 7 (一、本年新收), columns D (自然人) … J (总计)
+
+
+def edited(tmp_path, edits: dict, document: dict | None = None, format_id: str = "2021", year: int = 2024):
+    """A valid workbook with ``edits`` ({"sheet!A1": value}) typed over it, as an agency would."""
+    path = write_workbook(tmp_path / "book.xlsx", document or valid_document(format_id, year))
+    wb = load_workbook(path)
+    for where, value in edits.items():
+        sheet, cell = where.split("!")
+        wb[sheet][cell] = value
+    wb.save(path)
+    return path
+
+
+def findings_of(path, **options):
+    result = compile_workbook(path, options=Options(**options), write=False)
+    return result, {(f.code, f.sheet, f.cell) for f in result.findings}
+
+
+VALUE_CASES = [
+    # (typed value, expected code, is an error)
+    ("12", "text_number", False),
+    ("１２", "text_number", False),
+    (" 12 ", "text_number", False),
+    ("12件", "not_a_number", True),
+    ("/", "not_a_number", True),
+    ("—", "not_a_number", True),
+    (-3, "negative", True),
+    ("-3", "negative", True),
+    (1.5, "not_a_number", True),
+    ("#REF!", "not_a_number", True),
+    (None, "blank_as_zero", False),
+]
+
+
+@pytest.mark.parametrize("typed,code,is_error", VALUE_CASES, ids=[repr(c[0]) for c in VALUE_CASES])
+def test_values_typed_into_a_count_cell(tmp_path, typed, code, is_error):
+    # the same figure in 一、本年新收 and 四、结转 keeps the balance when the value reads as 12
+    path = edited(tmp_path, {"依申请公开!D7": typed, "依申请公开!D31": 12 if code == "text_number" else 0})
+    result, found = findings_of(path)
+    assert (code, "依申请公开", "D7") in found
+    assert result.ok is not is_error
+    message = next(f for f in result.findings if f.code == code and f.cell == "D7").message()
+    assert "一、本年新收政府信息公开申请数量/自然人" in message
+
+
+def test_number_as_text_is_read_as_the_number(tmp_path):
+    path = edited(tmp_path, {"依申请公开!D7": "１２", "依申请公开!D31": 12})
+    result, _ = findings_of(path)
+    assert result.data["tables"]["requests"]["new"]["natural"] == 12
+    assert result.ok
+
+
+def test_message_quotes_the_value_found(tmp_path):
+    result, _ = findings_of(edited(tmp_path, {"依申请公开!D7": "12件"}))
+    message = next(f for f in result.findings if f.code == "not_a_number").message()
+    assert "「12件」" in message and "整数" in message
+
+
+def test_amount_with_too_many_decimals(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"主动公开!B17": 1.23456}))
+    assert ("too_many_decimals", "主动公开", "B17") in found
+    assert not result.ok
+
+
+def test_strict_turns_a_blank_into_an_error(tmp_path):
+    path = edited(tmp_path, {"依申请公开!E7": None})
+    assert findings_of(path)[0].ok
+    assert not findings_of(path, strict=True)[0].ok
+
+
+def test_balance_names_column_rows_both_sides_and_difference(tmp_path):
+    doc = with_values(valid_document(), "requests", {"new": {"commercial": 3}, "disclosed": {"commercial": 2}})
+    result, found = findings_of(write_workbook(tmp_path / "b.xlsx", doc))
+    assert ("balance", "依申请公开", "E31") in found
+    message = next(f for f in result.findings if f.cell == "E31").message()
+    for part in ("商业企业", "一、本年新收政府信息公开申请数量", "四、结转下年度继续办理", "= 3", "= 2", "相差 1"):
+        assert part in message
+
+
+@pytest.mark.parametrize("where,value", [("依申请公开!J7", 99), ("依申请公开!D30", 7), ("复议诉讼!E7", 5)])
+def test_a_typed_total_that_disagrees_with_its_parts(tmp_path, where, value):
+    result, found = findings_of(edited(tmp_path, {where: value}))
+    sheet, cell = where.split("!")
+    assert ("total_mismatch", sheet, cell) in found
+    assert not result.ok
+
+
+def test_a_typed_total_that_agrees_is_accepted(tmp_path):
+    result, _ = findings_of(edited(tmp_path, {"依申请公开!J7": 0, "复议诉讼!E7": 0}))
+    assert result.ok
+
+
+def test_narrative_number_that_contradicts_the_table(tmp_path):
+    doc = valid_document()
+    doc["sections"]["overview"] = [{"kind": "paragraph", "text": "全年共收到政府信息公开申请5件，予以公开0件。"}]
+    result, found = findings_of(write_workbook(tmp_path / "t.xlsx", doc))
+    assert ("text_mismatch", "总体情况", "B5") in found
+    assert result.ok  # a warning: the agency decides which one is right
+    message = next(f for f in result.findings if f.code == "text_mismatch").message()
+    assert "全年共收到政府信息公开申请5件" in message and "依申请公开!J7" in message
+
+
+def test_narrative_numbers_that_match_raise_nothing(tmp_path):
+    doc = with_values(valid_document(), "review", {"cases": {"review_upheld": 2, "direct_pending": 1}})
+    doc["sections"]["overview"] = [{"kind": "paragraph", "text": "被申请行政复议2件，提起行政诉讼1件。"}]
+    result, _ = findings_of(write_workbook(tmp_path / "t.xlsx", doc))
+    assert result.findings == []
+
+
+def test_previous_year_carry_over_must_match(tmp_path):
+    last = with_values(valid_document(year=2023), "requests", {"new": {"natural": 3}, "carried_forward": {"natural": 3}})
+    last_path = write_workbook(tmp_path / "2023.xlsx", last)
+    this_path = write_workbook(tmp_path / "2024.xlsx", valid_document())
+    result, found = findings_of(this_path, previous=last_path)
+    assert ("previous_mismatch", "依申请公开", "D8") in found
+    assert not result.ok
+    fixed = with_values(valid_document(), "requests", {"carried_over": {"natural": 3}, "disclosed": {"natural": 3}})
+    result, _ = findings_of(write_workbook(tmp_path / "2024b.xlsx", fixed), previous=last_path)
+    assert result.ok and result.findings == []
+
+
+def test_previous_year_stock_of_documents_is_a_warning(tmp_path):
+    last = with_values(valid_document(year=2023), "active", {"art20_1": {"normative_documents": {"in_force": 10}}})
+    this = with_values(valid_document(), "active",
+                       {"art20_1": {"normative_documents": {"issued": 2, "repealed": 1, "in_force": 12}}})
+    result, found = findings_of(write_workbook(tmp_path / "b.xlsx", this),
+                                previous=write_workbook(tmp_path / "a.xlsx", last))
+    assert ("stock_discontinuity", "主动公开", "D7") in found
+    assert result.ok
+
+
+def test_previous_workbook_of_the_wrong_year(tmp_path):
+    old = write_workbook(tmp_path / "2022.xlsx", valid_document(year=2022))
+    _, found = findings_of(write_workbook(tmp_path / "2024.xlsx", valid_document()), previous=old)
+    assert ("previous_not_last_year", "基本信息", "B4") in found
+
+
+COMPLETENESS_CASES = [
+    ({"基本信息!B3": None}, "required", "基本信息", "B3"),
+    ({"基本信息!B4": None}, "required", "基本信息", "B4"),
+    ({"基本信息!B4": 2035}, "year_invalid", "基本信息", "B4"),
+    ({"基本信息!B4": "二〇二四"}, "year_invalid", "基本信息", "B4"),
+    ({"基本信息!B5": "明年一月"}, "date_invalid", "基本信息", "B5"),
+    ({"总体情况!B5": None}, "section_empty", "总体情况", "B5"),
+    ({"问题及改进!B5": None}, "section_empty", "问题及改进", "B5"),
+]
+
+
+@pytest.mark.parametrize("edits,code,sheet,cell", COMPLETENESS_CASES, ids=[c[1] + "-" + c[3] for c in COMPLETENESS_CASES])
+def test_completeness(tmp_path, edits, code, sheet, cell):
+    result, found = findings_of(edited(tmp_path, edits))
+    assert (code, sheet, cell) in found
+    assert not result.ok
+
+
+def test_section_six_may_be_just_none(tmp_path):
+    doc = valid_document()
+    doc["sections"]["other"] = [{"kind": "paragraph", "text": "无。"}]
+    assert findings_of(write_workbook(tmp_path / "a.xlsx", doc))[0].ok
+
+
+def test_2019_format_workbook_for_a_2021_year(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"基本信息!B4": 2023}, format_id="2019", year=2020))
+    assert ("format_year_mismatch", "基本信息", "B4") in found
+    message = next(f for f in result.findings if f.code == "format_year_mismatch").message()
+    assert "2021 格式" in message and "compile new --year 2023" in message
+
+
+def test_renamed_sheet_suggests_the_expected_name(tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", valid_document())
+    wb = load_workbook(path)
+    wb["依申请公开"].title = "依申请公开表"
+    wb.save(path)
+    result, found = findings_of(path)
+    assert ("missing_sheet", "依申请公开", "") in found
+    message = next(f for f in result.findings if f.code == "missing_sheet").message()
+    assert "依申请公开表" in message
+
+
+def test_an_edited_label_is_an_error_at_its_cell(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"依申请公开!A7": "新收申请"}))
+    assert ("label_changed", "依申请公开", "A7") in found
+    assert not result.ok
+
+
+@pytest.mark.parametrize("variant", ["2.其他法律法规禁止公开", "2. 其他法律行政法规禁止公开", "2．其他法律行政法规禁止公开"])
+def test_label_variants_are_read_with_a_warning(tmp_path, variant):
+    result, found = findings_of(edited(tmp_path, {"依申请公开!C12": variant}))
+    assert ("label_variant", "依申请公开", "C12") in found
+    assert result.ok
+
+
+def test_a_row_inserted_inside_table_three_is_read_by_labels(tmp_path):
+    doc = with_values(valid_document(), "requests", {"new": {"natural": 4}, "carried_forward": {"natural": 4}})
+    path = write_workbook(tmp_path / "a.xlsx", doc)
+    wb = load_workbook(path)
+    ws = wb["依申请公开"]
+    ws.insert_rows(20)  # a blank row inside （四）无法提供
+    wb.save(path)
+    result, found = findings_of(path)
+    assert result.data["tables"]["requests"]["carried_forward"]["natural"] == 4
+    assert ("row_moved", "依申请公开", "A32") in found
+    assert result.ok
+
+
+def test_rows_inserted_above_a_table_are_read_by_labels(tmp_path):
+    doc = with_values(valid_document(), "review", {"cases": {"review_upheld": 3}})
+    path = write_workbook(tmp_path / "a.xlsx", doc)
+    wb = load_workbook(path)
+    wb["复议诉讼"].insert_rows(3, amount=2)
+    wb.save(path)
+    result, found = findings_of(path)
+    assert result.data["tables"]["review"]["cases"]["review_upheld"] == 3
+    assert ("table_moved", "复议诉讼", "A6") in found
+    assert result.ok
+
+
+def test_unknown_narrative_type_is_read_as_a_paragraph(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"总体情况!A5": "段落"}))
+    assert ("unknown_block_kind", "总体情况", "A5") in found
+    assert result.ok
+
+
+def test_summary_type_writes_the_generated_sentence(tmp_path):
+    doc = json.loads((SAMPLES / "sample-2024-临江区市场监督管理局.json").read_text(encoding="utf-8"))
+    doc["sections"]["overview"].append({"kind": "summary", "text": ""})
+    out = tmp_path / "r.docx"
+    result = compile_workbook(write_workbook(tmp_path / "s.xlsx", doc), output=out)
+    assert result.ok
+    from helpers import paragraphs
+    assert ("本年度共新收政府信息公开申请50件，上年结转4件；办理答复50件，其中予以公开22件，部分公开5件，不予公开4件，"
+            "无法提供13件，不予处理4件，其他处理2件；结转下年度继续办理4件。") in [t for _, t in paragraphs(out)]
