@@ -96,12 +96,28 @@ def _exit_code(codes: list[int]) -> int:
 @click.option("--previous", type=click.Path(path_type=Path), default=None,
               help="上一年度的填报表，用于核对上年结转等跨年度数据。")
 @click.option("--json", "write_json", is_flag=True, help="同时输出数据文档（.json）。")
+@click.option("--html", "write_html", is_flag=True, help="同时输出网页版（.html），用于门户网站发布。")
+@click.option("--pdf", "write_pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None, help="每个工作簿最多显示多少条问题。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="批量编译时的并行进程数（默认：CPU 核数）。")
+@click.option("--force", is_flag=True, help="批量编译时覆盖输出目录中已存在的文件。")
 @common_options
-def build(workbooks, output, format_id, template, strict, previous, write_json, limit_errors, lang):
-    """校验工作簿并生成 Word 报告；有错误时不生成。"""
+def build(workbooks, output, format_id, template, strict, previous, write_json, write_html, write_pdf, limit_errors,
+          jobs, force, lang):
+    """校验工作簿并生成 Word 报告；有错误时不生成。
+
+    给出文件夹、多个工作簿或通配符（如 inbox/*.xlsx）时批量编译：-o 为输出目录。
+    """
     options = Options(format_id=format_id, template=template, strict=strict, previous=previous,
-                      outputs=("json",) if write_json else ())
+                      outputs=tuple(kind for kind, wanted in (("json", write_json), ("html", write_html),
+                                                              ("pdf", write_pdf)) if wanted))
+    if template is not None:
+        _check_custom_template(template, lang)  # before anything is compiled
+    from .batch import is_batch
+
+    if is_batch(workbooks):
+        sys.exit(_build_batch(workbooks, output, options, jobs, force, lang))
     many = len(workbooks) > 1
     codes = []
     for path in workbooks:
@@ -117,6 +133,12 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
             _unusable(path, exc, lang)
             codes.append(EXIT_UNUSABLE)
             continue
+        except _template_errors() as exc:
+            if template is None:
+                raise  # our own template failing is an internal error
+            _template_failed(template, exc, lang)
+            codes.append(EXIT_UNUSABLE)
+            continue
         _report(result, lang, limit_errors)
         if result.output:
             for written in (result.output, *result.extra_outputs):
@@ -127,6 +149,32 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
             click.echo("  No report written: fix the errors above first.")
         codes.append(EXIT_OK if result.ok else EXIT_DATA)
     sys.exit(_exit_code(codes))
+
+
+def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
+    """``compile inbox/ -o reports/``: every workbook, in parallel; exit 1 when any had errors."""
+    from .batch import expand_inputs, progress_line, run_batch, summary_table, totals_line
+
+    sources = expand_inputs(workbooks)
+    if not sources:
+        raise click.BadParameter("没有找到要编译的工作簿（.xlsx）。" if lang == "zh"
+                                 else "No workbooks (.xlsx) found.", param_hint="WORKBOOKS")
+    out_dir = output if output is not None else (workbooks[0] if Path(workbooks[0]).is_dir() else Path("."))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"{out_dir} 不是文件夹；批量编译时 -o 应为输出目录。" if lang == "zh"
+                                 else f"{out_dir} is not a folder; with several workbooks -o names the output folder.",
+                                 param_hint="-o")
+    if sys.stdout.isatty():
+        with click.progressbar(length=len(sources), label="编译中" if lang == "zh" else "Compiling") as bar:
+            outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=lambda *_: bar.update(1))
+    else:
+        outcome = run_batch(sources, out_dir, options, jobs, force, lang,
+                            on_row=lambda row, done, total: click.echo(progress_line(row, done, total, lang)))
+    click.echo("")
+    for line in summary_table(outcome.rows, lang):
+        click.echo(line)
+    click.echo(totals_line(outcome, lang))
+    return EXIT_OK if outcome.ok else EXIT_DATA
 
 
 @cli.command("check")
@@ -168,6 +216,50 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
     sys.exit(_exit_code(codes))
 
 
+@cli.command("rollup")
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="汇总结果（标准填报表 .xlsx）。")
+@click.option("--org", default=None, help="汇总后的机关名称（如 临江区人民政府；默认「汇总」）。")
+@click.option("--year", type=click.IntRange(2019, 2100), default=None,
+              help="只汇总该年度的填报表（其他年度的列为未纳入）。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@common_options
+def rollup(workbooks, output, org, year, jobs, force, lang):
+    """把同一年度各单位的填报表逐格相加（表二、三、四），生成汇总填报表。"""
+    from .batch import default_jobs, expand_inputs
+    from .rollup import UNITS_SHEET, RollupRefused
+    from .rollup import rollup as run_rollup
+
+    zh = lang == "zh"
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("输出文件应以 .xlsx 结尾。" if zh else "The output must end in .xlsx.", param_hint="-o")
+    if output.exists() and not force:
+        raise click.BadParameter(f"{output} 已存在；加 --force 覆盖。" if zh else f"{output} exists; use --force to overwrite.",
+                                 param_hint="-o")
+    sources = [p for p in expand_inputs(workbooks) if p.resolve() != output.resolve()]
+    if not sources:
+        raise click.BadParameter("没有找到要汇总的工作簿（.xlsx）。" if zh else "No workbooks (.xlsx) found.",
+                                 param_hint="WORKBOOKS")
+    try:
+        result = run_rollup(sources, output, org=org or ("汇总" if zh else "Roll-up"),
+                            jobs=min(jobs or default_jobs(), len(sources)), lang=lang, year=year)
+    except RollupRefused as exc:
+        click.echo(("未汇总：" if zh else "Not rolled up: ") + exc.finding.message(lang), err=True)
+        sys.exit(EXIT_DATA)
+    if zh:
+        click.echo(f"已汇总 {len(result.included)} 个单位（{result.year} 年度，{result.format.id} 格式）：{output}")
+        click.echo(f"  纳入与未纳入的单位及各单位主要数字见工作表「{UNITS_SHEET}」；叙述部分请在汇总表中另行撰写。")
+    else:
+        click.echo(f"Rolled up {len(result.included)} unit(s) ({result.year}, format {result.format.id}): {output}")
+        click.echo(f"  Units included and excluded are listed on sheet '{UNITS_SHEET}'; write the narrative in the workbook.")
+    for unit in result.excluded:
+        click.echo(f"  {'未纳入' if zh else 'excluded'}  {Path(unit.source).name}：{unit.reason}" if zh
+                   else f"  excluded  {Path(unit.source).name}: {unit.reason}")
+    sys.exit(EXIT_DATA if result.excluded else EXIT_OK)
+
+
 @cli.command("new")
 @click.option("--year", type=click.IntRange(2019, 2100), required=True, help="报告年度，如 2024。")
 @click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None,
@@ -196,6 +288,54 @@ def new(year, format_id, org, output, force, lang):
         click.echo(f"已生成 {fmt.id} 格式（{fmt.source}）{year} 年度填报表：{output}")
     else:
         click.echo(f"Wrote the {year} workbook in the {fmt.id} format: {output}")
+
+
+@cli.command("template-check")
+@click.argument("template", type=click.Path(path_type=Path))
+@common_options
+def template_check(template, lang):
+    """检查自定义 Word 模板：未知变量、被拆分的标记、不配对的块、禁止的写法。"""
+    from .template_lint import check_template
+
+    report = check_template(template)
+    for line in report.lines(lang):
+        click.echo(line)
+    unreadable = any(p.code in ("template_unreadable", "template_unsafe") for p in report.problems)
+    sys.exit(EXIT_UNUSABLE if unreadable else EXIT_OK if report.ok else EXIT_DATA)
+
+
+def _check_custom_template(template: Path, lang: str) -> None:
+    """``--template``: a template that fails the lint is refused, with the lint's report (exit 2)."""
+    from .template_lint import check_template
+
+    report = check_template(template)
+    if report.ok:
+        for line in report.lines(lang)[1:]:  # warnings only: shown, then the compile goes on
+            click.echo(line, err=True)
+        return
+    for line in report.lines(lang):
+        click.echo(line, err=True)
+    click.echo("  未生成报告：请先修改模板（compile template-check 可单独检查模板）。" if lang == "zh"
+               else "  No report written: fix the template first (`compile template-check` checks it alone).", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def _template_errors() -> tuple:
+    from jinja2 import TemplateError
+    from lxml.etree import XMLSyntaxError
+
+    return (TemplateError, XMLSyntaxError)
+
+
+def _template_failed(template: Path, exc: Exception, lang: str) -> None:
+    """A custom template that got past the lint but failed while rendering (sandbox, undefined name)."""
+    from .findings import Finding
+
+    detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    finding = Finding("template_render_failed", params={"path": str(template), "detail": f"{type(exc).__name__}: {detail}",
+                                                       "detail_en": f"{type(exc).__name__}: {detail}"})
+    label = "无法使用" if lang == "zh" else "UNUSABLE"
+    click.echo(f"{label}  {finding.message(lang)}", err=True)
 
 
 def main() -> None:

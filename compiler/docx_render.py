@@ -54,8 +54,28 @@ def template_bytes(path: Path) -> bytes:
     return _template_bytes(str(path.resolve()), path.stat().st_mtime)
 
 
+@lru_cache(maxsize=8)
+def _prepared(path: str, mtime: float):
+    """The template prepared once per process (see ``docx_prepared``); None when it cannot be."""
+    from .docx_prepared import NotPreparable, PreparedTemplate
+
+    try:
+        return PreparedTemplate(_template_bytes(path, mtime))
+    except NotPreparable:
+        return None
+
+
 def render_docx(template: Path, context: dict) -> bytes:
     """The finished .docx as bytes; identical context and template give identical bytes."""
+    template = Path(template)
+    prepared = _prepared(str(template.resolve()), template.stat().st_mtime)
+    if prepared is not None:
+        return prepared.render(context, report_environment(), _set_properties)
+    return render_docx_plain(template, context)
+
+
+def render_docx_plain(template: Path, context: dict) -> bytes:
+    """The same document through docxtpl's own render and save (the reference for the fast path)."""
     tpl = DocxTemplate(io.BytesIO(template_bytes(template)))
     tpl.render(context, jinja_env=report_environment(), autoescape=True)
     _set_properties(tpl, context)

@@ -127,6 +127,18 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{label}」填写的合计 {found} 与各项之和 {expected} 不符（相差 {difference}）。请改正或改回自动合计公式。",
         "The total '{label}' is {found} but its parts add up to {expected} (difference {difference}). Correct it or restore the formula.",
     ),
+    "pdf_unavailable": (
+        WARNING,
+        "未找到 LibreOffice，未生成 PDF（Word 报告已生成）。安装：sudo apt-get install libreoffice-writer-nogui "
+        "fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-liberation2",
+        "LibreOffice was not found, so no PDF was written (the Word report was). Install: sudo apt-get install "
+        "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-liberation2",
+    ),
+    "pdf_failed": (
+        WARNING,
+        "LibreOffice 转换 PDF 失败（{detail}），Word 报告已生成。可在 Word/WPS 中打开后另存为 PDF。",
+        "LibreOffice could not convert to PDF ({detail}); the Word report was written. Save it as PDF from Word/WPS.",
+    ),
     # files that cannot be read at all (exit code 2)
     "file_missing": (ERROR, "找不到文件「{path}」。请检查路径。", "File '{path}' does not exist. Check the path."),
     "file_is_folder": (ERROR, "「{path}」是文件夹，不是工作簿。", "'{path}' is a folder, not a workbook."),
@@ -140,10 +152,47 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail}) and was refused. Check where it came from, or re-save it as .xlsx."),
     "file_unrelated": (ERROR, "「{path}」不是年报填报表（没有找到格式标记和「基本信息」等工作表）。请使用 compile new 生成的标准填报表。", "'{path}' is not a report workbook (no marker and no standard sheets). Use the workbook made by `compile new`."),
     "format_unknown": (ERROR, "填报表标记的格式「{format}」未知（可用：{known}）。请用本程序的 compile new 重新生成填报表，或升级本程序。", "The workbook's format '{format}' is unknown (known: {known}). Make a new workbook with `compile new` or upgrade."),
+    # custom Word templates (compile template-check, compile --template)
+    "template_unreadable": (ERROR, "「{path}」不是可用的 Word 模板（{detail}）。请在 Word/WPS 中另存为 .docx 后重试。", "'{path}' is not a usable Word template ({detail_en}). Save it as .docx in Word/WPS and try again."),
+    "template_unsafe": (ERROR, "模板「{path}」超出安全限制（{detail}），已拒绝使用。请确认模板来源。", "Template '{path}' exceeds a safety limit ({detail_en}) and was refused. Check where it came from."),
+    "template_split_tag": (WARNING, "模板标记「{tag}」被 Word 拆成了 {count} 段文字（改格式、拼写检查或输入法造成）；生成时会自动拼合，但标记内的格式会丢失。建议删除后一次输入完整标记。", "Tag '{tag}' is split by Word into {count} runs (formatting, proofing or the IME); it is joined when rendering, but formatting inside it is lost. Retype it in one go."),
+    "template_broken_tag": (ERROR, "模板标记「{tag}」跨越了{reason}，无法被正确识别。请先接受或拒绝所有修订，再删除该标记并一次输入完整。", "Tag '{tag}' crosses {reason_en} and cannot be read. Accept or reject all revisions, then delete the tag and retype it in one go."),
+    "template_unclosed_tag": (ERROR, "模板标记「{tag}」没有在本段内结束（缺少「{closer}」）。每个标记必须完整地写在同一段落内。", "Tag '{tag}' does not end in its paragraph ('{closer}' missing). Each tag must be complete within one paragraph."),
+    "template_hidden_tag": (ERROR, "在{place}中发现模板标记「{tag}」：Word 中看不到它，但生成时会被执行。请删除。", "Tag '{tag}' found in {place_en}: invisible in Word but executed when rendering. Remove it."),
+    "template_two_paragraph_tags": (ERROR, "同一段落中有 {count} 个段落级标记（{{%p …%}}、{{{{p …}}}}、{{%tr …%}}、{{%tc …%}}），会生成损坏的文档。每个这样的标记应单独占一段。", "{count} paragraph-level tags ({{%p …%}}, {{{{p …}}}}, {{%tr …%}}, {{%tc …%}}) in one paragraph produce a corrupt document. Give each its own paragraph."),
+    "template_unclosed_block": (ERROR, "「{tag}」没有对应的「{end}」。请补上结束标记。", "'{tag}' has no matching '{end}'. Add the closing tag."),
+    "template_unexpected_end": (ERROR, "「{tag}」前面没有对应的开始标记（{expected}）。请删除它或补上开始标记。", "'{tag}' has no opening tag before it ({expected}). Remove it or add the opening tag."),
+    "template_syntax": (ERROR, "模板标记有语法错误：{detail}", "Template syntax error: {detail}"),
+    "template_unknown_variable": (ERROR, "模板使用了不存在的变量「{name}」{suggestion}。可用的变量：{known}。", "The template uses an unknown variable '{name}'{suggestion_en}. Available: {known_en}."),
+    "template_unknown_attribute": (ERROR, "「{path}」不存在：这里没有「{attr}」{suggestion}。可用：{known}。", "'{path}' does not exist: there is no '{attr}'{suggestion_en}. Available: {known_en}."),
+    "template_forbidden": (ERROR, "模板中不允许使用「{expr}」（{reason}）。模板只能读取报告数据，不能访问程序内部。", "'{expr}' is not allowed in a template ({reason_en}). A template may only read the report's data."),
+    "template_render_failed": (ERROR, "模板「{path}」无法生成报告（{detail}）。请先用 compile template-check 检查该模板。", "Template '{path}' could not render the report ({detail_en}). Check it with `compile template-check` first."),
     "schema": (
         ERROR,
         "数据不符合要求：{detail}",
         "Invalid data: {detail}",
+    ),
+    # roll-up (compile rollup)
+    "rollup_invalid": (
+        ERROR,
+        "有 {errors} 个错误，未纳入汇总（第一个：{where} {first}）",
+        "{errors} error(s); not included (first: {where} {first})",
+    ),
+    "rollup_other_year": (ERROR, "年度为 {year}，不是汇总年度 {expected}，未纳入汇总", "year {year} is not {expected}; not included"),
+    "rollup_empty": (
+        ERROR,
+        "没有可以汇总的有效填报表（共 {count} 个文件）。请先用 compile check 改正错误。",
+        "No valid workbook to roll up ({count} file(s)). Fix the errors first (compile check).",
+    ),
+    "rollup_mixed": (
+        ERROR,
+        "不能把不同年度或格式的填报表汇总在一起：{groups}。请只放入同一年度的填报表，或用 --year 指定汇总年度。",
+        "Workbooks of different years or formats cannot be rolled up together: {groups}. Keep one year, or pick it with --year.",
+    ),
+    "rollup_duplicate": (
+        ERROR,
+        "「{org}」{year} 年度出现了两次：{first} 和 {second}。同一机关只能汇总一次，请删除其中一个后重新汇总。",
+        "'{org}' {year} appears twice: {first} and {second}. Each organisation is counted once; remove one and run again.",
     ),
 }
 

@@ -7,6 +7,7 @@ tests and batch workers use.
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from .cross_checks import check_previous_year, check_text_against_tables
 from .docx_output import write_atomic
 from .docx_render import render_docx, word_table
 from .findings import Finding
+from .html_output import report_html
+from .pdf_output import PdfUnavailable, docx_to_pdf
 from .report_context import build_context
 from .resources import default_template
 from .rules import check_balances, check_completeness, check_typed_totals, compute_totals
@@ -102,14 +105,30 @@ def compile_workbook(path: Path, output: Path | None = None, options: Options = 
     write_atomic(target, document)
     outcome.output = target
     for kind in options.outputs:
-        outcome.extra_outputs.append(EXTRA_OUTPUTS[kind](result, context, target))
+        try:
+            outcome.extra_outputs.append(EXTRA_OUTPUTS[kind](result, document, target))
+        except PdfUnavailable:
+            outcome.findings.append(Finding("pdf_unavailable"))
+        except (subprocess.SubprocessError, OSError, RuntimeError) as exc:
+            outcome.findings.append(Finding("pdf_failed", params={"detail": type(exc).__name__}))
     return outcome
 
 
-def _write_json(result: ReadResult, context: dict, docx: Path) -> Path:
+def _write_json(result: ReadResult, document: bytes, docx: Path) -> Path:
     target = docx.with_suffix(".json")
     write_atomic(target, (json.dumps(result.data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return target
 
 
-EXTRA_OUTPUTS = {"json": _write_json}
+def _write_html(result: ReadResult, document: bytes, docx: Path) -> Path:
+    target = docx.with_suffix(".html")
+    write_atomic(target, report_html(build_context(result.format, result.data)).encode("utf-8"))
+    return target
+
+
+def _write_pdf(result: ReadResult, document: bytes, docx: Path) -> Path:
+    return docx_to_pdf(document, docx.with_suffix(".pdf"))
+
+
+# what each --json/--html/--pdf flag writes beside the .docx (same name, own extension)
+EXTRA_OUTPUTS = {"json": _write_json, "html": _write_html, "pdf": _write_pdf}

@@ -49,8 +49,8 @@ def report_base(org: str | None, year, fallback: str) -> str:
     org = (org or "").strip()
     if not org:
         return safe_component(fallback)
-    if isinstance(year, int):
-        return safe_component(f"{org}-{year}")
+    if isinstance(year, int):  # the year survives truncation of a very long name
+        return safe_component(org, MAX_NAME_BYTES - len(f"-{year}")) + f"-{year}"
     return safe_component(org)
 
 

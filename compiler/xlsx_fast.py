@@ -1,0 +1,231 @@
+"""A lean reader for the cell values of plain .xlsx workbooks, with openpyxl's exact semantics.
+
+openpyxl's read-only mode builds full object models of the stylesheet, data validations, sheet
+views and so on, and parses each sheet twice (once for its dimensions); for our small workbooks
+that is most of the time a compile takes. Only cell values are needed, so this reader parses the
+workbook, shared strings, the number formats of the cell styles, and each sheet's ``<c>`` elements
+— with lxml, no DTDs, no entities, no network — and converts values exactly as openpyxl's
+``WorkSheetParser.parse_cell`` does (numbers, shared and inline strings, booleans, ISO and serial
+dates, formulas as ``"=…"`` text, errors).
+
+Anything it does not reproduce exactly — shared or array formulas, cells without coordinates, DTDs,
+chart sheets, unexpected structure — makes ``open_fast`` return None and the caller uses openpyxl,
+which also produces every "unusable file" message. Tests compare both readers on real workbooks.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import warnings
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+C, V, F, IS, T, R, SI, ROW = (MAIN + x for x in ("c", "v", "f", "is", "t", "r", "si", "row"))
+
+
+class _Fallback(Exception):
+    """Something this reader does not reproduce exactly: use openpyxl."""
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _xml(zf: zipfile.ZipFile, name: str):
+    data = zf.read(name)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise _Fallback("DTD")
+    return etree.fromstring(data, _parser())
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_name not in zf.namelist():
+        return {}
+    out = {}
+    for rel in _xml(zf, rels_name).iter(PKG_REL + "Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id")] = (rel.get("Type"), path)
+    return out
+
+
+def _text_content(node) -> str:
+    """openpyxl's ``Text.from_tree(node).content``: the plain ``t`` plus each run's ``t``."""
+    snippets = []
+    plain = node.find(T)
+    if plain is not None and plain.text is not None:
+        snippets.append(plain.text)
+    for run in node.iterfind(R):
+        t = run.find(T)
+        if t is not None and t.text is not None:
+            snippets.append(t.text)
+    return "".join(snippets)
+
+
+def _cast_number(value: str):
+    if "." in value or "E" in value or "e" in value:
+        return float(value)
+    return int(value)
+
+
+class FastSheet:
+    def __init__(self, workbook: "FastWorkbook", title: str, part: str):
+        self.workbook, self.title, self.part = workbook, title, part
+
+    def cell_values(self, max_row: int, max_col: int) -> dict[tuple[int, int], object]:
+        wb = self.workbook
+        values: dict[tuple[int, int], object] = {}
+        data = wb.zf.read(self.part)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise _Fallback("DTD")
+        for _event, el in etree.iterparse(io.BytesIO(data), events=("end",), tag=C, resolve_entities=False,
+                                          no_network=True, load_dtd=False, huge_tree=False):
+            coordinate = el.get("r")
+            if not coordinate:
+                raise _Fallback("cell without coordinate")
+            row, column = coordinate_to_tuple(coordinate)
+            if row <= max_row and column <= max_col:
+                value = self._value(el, wb)
+                if value is not None:
+                    values[(row, column)] = value
+            el.clear(keep_tail=True)
+        return values
+
+    @staticmethod
+    def _value(el, wb: "FastWorkbook"):
+        data_type = el.get("t", "n")
+        style_id = el.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        formula = el.find(F)
+        if formula is not None:
+            if formula.get("t") is not None:
+                raise _Fallback("shared or array formula")
+            return "=" + (formula.text or "")
+        if data_type == "inlineStr":
+            child = el.find(IS)
+            return _text_content(child) if child is not None else None
+        value = el.findtext(V, None) or None
+        if value is None:
+            return None
+        if data_type == "n":
+            value = _cast_number(value)
+            if style_id in wb.date_formats:
+                try:
+                    value = from_excel(value, wb.epoch, timedelta=style_id in wb.timedelta_formats)
+                except (OverflowError, ValueError):
+                    value = "#VALUE!"
+            return value
+        if data_type == "s":
+            return wb.shared_strings[int(value)]
+        if data_type == "b":
+            return bool(int(value))
+        if data_type == "d":
+            return from_ISO8601(value)
+        return value  # "str", "e"
+
+
+class FastWorkbook:
+    def __init__(self, path: Path):
+        self.zf = zipfile.ZipFile(path)
+        try:
+            self._load()
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def _load(self) -> None:
+        zf = self.zf
+        workbook_part = "xl/workbook.xml"
+        root = _xml(zf, workbook_part)
+        rels = _rels(zf, workbook_part)
+        pr = root.find(MAIN + "workbookPr")
+        self.epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
+        self.sheets: dict[str, FastSheet] = {}
+        self.sheetnames: list[str] = []
+        for sheet in root.iter(MAIN + "sheet"):
+            kind, part = rels.get(sheet.get(REL + "id"), (None, None))
+            if kind != WORKSHEET_REL or part not in zf.namelist():
+                raise _Fallback("not a plain worksheet")
+            name = sheet.get("name")
+            self.sheetnames.append(name)
+            self.sheets[name] = FastSheet(self, name, part)
+        self.shared_strings: list[str] = []
+        self.date_formats: set[int] = set()
+        self.timedelta_formats: set[int] = set()
+        for kind, part in rels.values():
+            if kind == STRINGS_REL and part in zf.namelist():
+                self.shared_strings = [_text_content(si).replace("x005F_", "") for si in _xml(zf, part).iter(SI)]
+            elif kind == STYLES_REL and part in zf.namelist():
+                self._number_formats(_xml(zf, part))
+
+    def _number_formats(self, styles) -> None:
+        """Which cell styles show dates or durations (openpyxl ``Stylesheet._normalise_numbers``)."""
+        custom = {}
+        for fmt in styles.iterfind(f"{MAIN}numFmts/{MAIN}numFmt"):
+            custom[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
+        xfs = styles.find(MAIN + "cellXfs")
+        if xfs is None:
+            return
+        for idx, xf in enumerate(xfs.iterfind(MAIN + "xf")):
+            num_fmt = int(xf.get("numFmtId", 0))
+            code = custom[num_fmt] if num_fmt in custom else BUILTIN_FORMATS.get(num_fmt)
+            if code is None:
+                continue
+            if is_date_format(code):
+                self.date_formats.add(idx)
+            if is_timedelta_format(code):
+                self.timedelta_formats.add(idx)
+
+    fallback = None  # set by the opener: () -> the openpyxl workbook, for sheets this reader declines
+    _reference = None
+
+    def reference(self):
+        if self._reference is None:
+            self._reference = self.fallback()
+        return self._reference
+
+    def __getitem__(self, name: str) -> FastSheet:
+        return self.sheets[name]
+
+    @property
+    def worksheets(self) -> list[FastSheet]:
+        return [self.sheets[n] for n in self.sheetnames]
+
+    def close(self) -> None:
+        self.zf.close()
+        if self._reference is not None:
+            self._reference.close()
+
+
+def open_fast(path: Path) -> FastWorkbook | None:
+    """The workbook through the lean reader, or None when openpyxl should read it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return FastWorkbook(Path(path))
+    except Exception:  # noqa: BLE001 - anything unexpected: the reference reader decides
+        return None
+
+
+def sheet_values_fast(ws: FastSheet, max_row: int, max_col: int) -> dict | None:
+    try:
+        return ws.cell_values(max_row, max_col)
+    except Exception:  # noqa: BLE001
+        return None
