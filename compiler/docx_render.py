@@ -15,18 +15,44 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
 
 from .docx_output import deterministic_docx
 from .docx_tables import WordTable
 
 
+MAX_REPEAT = 1000  # ``"x" * n`` beyond this in a template is a denial of service, not a report
+
+
+def _literal(value):
+    """Escape agency text for XML and hide its braces from docxtpl, which rewrites ``{_{`` and the
+    like in the rendered XML; character references keep them literal in the report."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return value
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
     """Sandboxed environment that compiles each distinct template source only once."""
 
+    intercepted_binops = frozenset({"*", "**"})
+
     def __init__(self):
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                         finalize=_literal)
         self._compiled: dict[str, object] = {}
+
+    def call_binop(self, context, operator, left, right):
+        """No exponentiation and no large repetition: a template must not tie up the machine."""
+        if operator == "**":
+            raise SecurityError("the power operator is not allowed in report templates")
+        if operator == "*":
+            sizes = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+            repeated = any(isinstance(v, (str, list, tuple)) for v in (left, right))
+            if repeated and any(abs(n) > MAX_REPEAT for n in sizes):
+                raise SecurityError(f"repetition beyond {MAX_REPEAT} is not allowed in report templates")
+        return super().call_binop(context, operator, left, right)
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's signature
         if globals or template_class:

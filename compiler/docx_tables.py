@@ -47,9 +47,12 @@ class WordTable:
 
 
 def _paragraph(text: str, align: str, bold: bool) -> str:
+    """A cell paragraph; bold ones (captions, headers) keep with the next row, so a block's caption
+    and header never end a page without their figures."""
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
     run = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r>' if text else ""
-    return (f'<w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/><w:jc w:val="{align}"/>'
+    keep = "<w:keepNext/>" if bold else ""
+    return (f'<w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/>{keep}<w:jc w:val="{align}"/>'
             f"{'<w:rPr><w:b/></w:rPr>' if bold else ''}</w:pPr>{run}</w:p>")
 
 

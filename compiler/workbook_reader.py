@@ -8,6 +8,7 @@ point at ``依申请公开!E14``. Totals are never read from the workbook: they 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,9 +128,15 @@ def _read_meta(result: ReadResult, values: dict) -> None:
             meta[field_.id] = _text(result, ptr, raw)
 
 
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def _text(result: ReadResult, ptr: str, raw) -> str:
-    """Text for the report: control characters XML cannot hold are removed, with a warning."""
-    text = clean_text(raw)
+    """Text for the report: control characters XML cannot hold are removed, with a warning.
+
+    Excel stores such characters as ``_xHHHH_`` (and a literal ``_x`` as ``_x005F_x``); they are
+    decoded first so that what is removed is what the agency actually pasted."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), clean_text(raw))
     cleaned = xml_safe(text)
     if cleaned != text:
         result.note("control_characters", ptr, count=len(text) - len(cleaned))

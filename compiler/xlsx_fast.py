@@ -15,7 +15,6 @@ which also produces every "unusable file" message. Tests compare both readers on
 
 from __future__ import annotations
 
-import io
 import posixpath
 import warnings
 import zipfile
@@ -33,6 +32,7 @@ WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 C, V, F, IS, T, R, SI, ROW = (MAIN + x for x in ("c", "v", "f", "is", "t", "r", "si", "row"))
+MAX_SHEET_BYTES = 4 * 1024 * 1024  # a standard sheet is under 100 KB
 
 
 class _Fallback(Exception):
@@ -91,11 +91,11 @@ class FastSheet:
     def cell_values(self, max_row: int, max_col: int) -> dict[tuple[int, int], object]:
         wb = self.workbook
         values: dict[tuple[int, int], object] = {}
-        data = wb.zf.read(self.part)
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise _Fallback("DTD")
-        for _event, el in etree.iterparse(io.BytesIO(data), events=("end",), tag=C, resolve_entities=False,
-                                          no_network=True, load_dtd=False, huge_tree=False):
+        if wb.zf.getinfo(self.part).file_size > MAX_SHEET_BYTES:
+            raise _Fallback("large sheet: openpyxl streams it")
+        for el in _xml(wb.zf, self.part).iter(C):
+            if not len(el):
+                continue  # a styled empty cell: no value (most cells of the standard workbook)
             coordinate = el.get("r")
             if not coordinate:
                 raise _Fallback("cell without coordinate")
@@ -104,7 +104,6 @@ class FastSheet:
                 value = self._value(el, wb)
                 if value is not None:
                     values[(row, column)] = value
-            el.clear(keep_tail=True)
         return values
 
     @staticmethod

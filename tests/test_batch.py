@@ -165,3 +165,57 @@ def test_hostile_org_names_write_inside_the_output_folder(tmp_path):
     assert "机" * 48 + "-2024.docx" in written
     assert all(p.parent == out for p in tmp_path.rglob("*.docx"))
     assert not (tmp_path / "evil-2024.docx").exists()
+
+
+# --- the fast paths give exactly what the reference libraries give -----------------------------
+
+def test_prepared_template_renders_the_same_bytes_as_plain_docxtpl(inbox):
+    from compiler.docx_render import render_docx, render_docx_plain, word_table
+    from compiler.pipeline import validate_workbook
+    from compiler.report_context import build_context
+    from compiler.resources import default_template
+
+    for name in ("a.xlsx", "b.xlsx"):
+        read, _ = validate_workbook(inbox / name)
+        context = build_context(read.format, read.data, tables_as=word_table)
+        template = default_template(read.format.id)
+        assert render_docx(template, context) == render_docx_plain(template, context)
+        assert render_docx(template, context) == render_docx(template, context)
+
+
+def test_lean_reader_reads_what_openpyxl_reads(inbox):
+    from helpers import SAMPLE_2021, SEED_WORKBOOK
+    from compiler.workbook_file import _open_openpyxl, open_workbook, sheet_values
+    from compiler.xlsx_fast import FastWorkbook
+
+    for path in (inbox / "a.xlsx", inbox / "b.xlsx", SAMPLE_2021, SEED_WORKBOOK):
+        fast, reference = open_workbook(path), _open_openpyxl(path)
+        try:
+            assert isinstance(fast, FastWorkbook)
+            assert fast.sheetnames == reference.sheetnames
+            for name in reference.sheetnames:
+                assert sheet_values(fast[name]) == sheet_values(reference[name]), (path.name, name)
+        finally:
+            fast.close()
+            reference.close()
+
+
+def test_lean_reader_hands_shared_formulas_to_openpyxl(tmp_path):
+    from openpyxl import Workbook
+    from compiler.workbook_file import open_workbook, sheet_values
+
+    wb = Workbook()
+    wb.active.title = "s"
+    wb.active["A1"], wb.active["A2"] = 1, "=A1+1"
+    wb.save(tmp_path / "f.xlsx")
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as src, zipfile.ZipFile(tmp_path / "g.xlsx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>A1+1</f>", b'<f t="shared" ref="A2" si="0">A1+1</f>')
+            dst.writestr(info, data)
+    book = open_workbook(tmp_path / "g.xlsx")
+    try:
+        assert sheet_values(book["s"]) == {(1, 1): 1, (2, 1): "=A1+1"}
+    finally:
+        book.close()

@@ -81,8 +81,6 @@ def test_payload_appears_literally_everywhere(tmp_path, payload):
     assert data["meta"]["contact"] == payload and data["meta"]["org"] == payload
 
 
-@pytest.mark.xfail(strict=True, reason="docxtpl rewrites {_{ }_} {_% %_} in the rendered XML (its own escape of "
-                                       "the delimiters); docx_render would need to encode '{' in agency text")
 def test_docxtpl_delimiter_escapes_stay_literal(tmp_path):
     payload = "{_{ a }_} {_% b %_}"
     book = write_workbook(tmp_path / "book.xlsx", _document_with(payload))
@@ -161,8 +159,6 @@ def test_control_characters_are_removed_with_a_warning_naming_the_cell(tmp_path,
     assert "正文内容结束" in texts
 
 
-@pytest.mark.xfail(strict=True, reason="Excel stores control characters as _xHHHH_; openpyxl does not decode them "
-                                       "and workbook_reader does not either, so they reach the report as text")
 def test_excel_escaped_control_characters_are_decoded_and_removed(tmp_path):
     doc = valid_document(org="临江区_x0001_档案局")
     result = compile_workbook(write_workbook(tmp_path / "book.xlsx", doc), tmp_path / "book.docx")

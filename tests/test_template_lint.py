@@ -220,6 +220,12 @@ def test_resource_and_file_gadgets_are_refused(tmp_path, payload):
     assert only(lint_template(template_with(tmp_path, payload)), "template_forbidden").is_error
 
 
+@pytest.mark.parametrize("payload", ["{{ 10 ** 9 }}", "{{ title * 100000 }}", "{{ [1] * 100000 }}"])
+def test_resource_gadgets_raise_even_when_rendered_without_the_lint(tmp_path, payload):
+    with pytest.raises(SecurityError):
+        render_docx(template_with(tmp_path, payload), context())
+
+
 def test_escape_in_document_properties(tmp_path):
     def edit(doc):
         doc.core_properties.comments = "{{ cycler.__init__.__globals__ }}"

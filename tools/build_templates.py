@@ -63,13 +63,13 @@ def _rpr(east_asia: str, size: int, bold: bool = False, latin: str = LATIN_FONT)
 
 def _ppr(jc: str = "both", first_line_chars: int | None = 200, line: int = LINE_EXACT, rule: str = "exact",
          keep_next: bool = False, outline: int | None = None, right: int | None = None,
-         snap: bool = True) -> OxmlElement:
+         snap: bool = True, after: int = 0) -> OxmlElement:
     ppr = OxmlElement("w:pPr")
     if keep_next:
         ppr.append(_el("w:keepNext"))
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
-    ppr.append(_el("w:spacing", before=0, after=0, line=line, lineRule=rule))
+    ppr.append(_el("w:spacing", before=0, after=after, line=line, lineRule=rule))
     ind = {}
     if first_line_chars:
         ind.update(firstLineChars=first_line_chars, firstLine=first_line_chars * 16 // 5)
@@ -123,7 +123,9 @@ def _doc_defaults(doc) -> None:
 def _styles(doc) -> None:
     _doc_defaults(doc)
     _set_style(doc.styles["Normal"], _ppr(), _rpr(BODY_FONT, 32))
-    _set_style(_style(doc, "Title"), _ppr(jc="center", first_line_chars=None, line=700, keep_next=True),
+    # the title, then one blank body line before the text (GB/T 9704 §7.3.1–7.3.2)
+    _set_style(_style(doc, "Title"), _ppr(jc="center", first_line_chars=None, line=700, keep_next=True,
+                                          after=LINE_EXACT),
                _rpr(TITLE_FONT, 44, latin=TITLE_FONT))
     _set_style(_style(doc, "Heading 1"), _ppr(keep_next=True, outline=0), _rpr(H1_FONT, 32, latin=H1_FONT))
     _set_style(_style(doc, "Heading 2"), _ppr(keep_next=True, outline=1), _rpr(H2_FONT, 32))
