@@ -162,11 +162,19 @@ class Table:
     def value_spec(self) -> ValueSpec:
         return ValueSpec(type=self.raw.get("value_type", "count"))
 
-    def column_leaves(self) -> list[HeaderNode]:
-        return [leaf for node in self.column_tree for leaf in node.leaves()]
+    @cached_property
+    def _column_leaves(self) -> tuple[HeaderNode, ...]:
+        return tuple(leaf for node in self.column_tree for leaf in node.leaves())
 
-    def row_leaves(self) -> list[HeaderNode]:
-        return [leaf for node in self.row_tree for leaf in node.leaves()]
+    @cached_property
+    def _row_leaves(self) -> tuple[HeaderNode, ...]:
+        return tuple(leaf for node in self.row_tree for leaf in node.leaves())
+
+    def column_leaves(self) -> tuple[HeaderNode, ...]:
+        return self._column_leaves
+
+    def row_leaves(self) -> tuple[HeaderNode, ...]:
+        return self._row_leaves
 
     def header_depth(self) -> int:
         return max(n.depth() for n in self.column_tree)

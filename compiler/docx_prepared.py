@@ -105,12 +105,14 @@ class PreparedTemplate:
         parts = list(package.iter_parts())
         if any(p.content_type == _FOOTNOTES for p in parts):
             raise NotPreparable("footnotes")
-        self.body_source = tpl.patch_xml(tpl.get_xml())
+        # patched as docxtpl patches them, with render_xml_part's paragraph line breaks already in
+        self.body_source = _PARAGRAPH.sub(r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
         self.hf_sources: dict[str, tuple[str, str]] = {}  # partname → (patched source, encoding)
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _rel, part in tpl.get_headers_footers(uri):
                 xml = tpl.get_part_xml(part)
-                self.hf_sources[part.partname] = (tpl.patch_xml(xml), tpl.get_headers_footers_encoding(xml))
+                self.hf_sources[part.partname] = (_PARAGRAPH.sub(r"\n<w:p\1", tpl.patch_xml(xml)),
+                                                  tpl.get_headers_footers_encoding(xml))
         core = next((p for p in parts if p.content_type == CT.OPC_CORE_PROPERTIES), None)
         if core is None or not any(r.reltype == RT.CORE_PROPERTIES for r in package.rels.values()):
             raise NotPreparable("no core properties part")
@@ -143,12 +145,12 @@ class PreparedTemplate:
         tpl = self.tpl
         tpl.render_init()
         jinja_env.autoescape = True
-        xml = tpl.render_xml_part(self.body_source, tpl.docx._part, context, jinja_env)
+        xml = self._render_part(self.body_source, context, jinja_env)
         tree = tpl.fix_tables(xml)
         tpl.fix_docpr_ids(tree)
         rendered = {"document": self._document_xml(tree)}
         for partname, (source, encoding) in self.hf_sources.items():
-            xml = tpl.render_xml_part(source, None, context, jinja_env).encode(encoding)
+            xml = self._render_part(source, context, jinja_env).encode(encoding)
             rendered[partname] = serialize_part_xml(parse_xml(xml))
         core = CorePropertiesPart.load(*self.core)
         properties = core.core_properties
@@ -159,6 +161,19 @@ class PreparedTemplate:
         members = [m if isinstance(m, _Member) else _deflate(self._names[m], rendered[m]) for m in self.layout]
         return _zip(members)
 
+
+    def _render_part(self, source: str, context: dict, jinja_env) -> str:
+        """docxtpl's ``render_xml_part``, minus its listing pass when there is nothing to resolve.
+
+        ``resolve_listing`` only rewrites tab, newline, bell and form-feed characters inside text
+        runs; on output without any of them it returns its input, so skipping it changes nothing.
+        """
+        xml = jinja_env.from_string(source).render(context)
+        xml = _PARAGRAPH_BACK.sub(r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in "\t\a\n\f"):
+            xml = self.tpl.resolve_listing(xml)
+        return xml
 
     def _document_xml(self, body) -> bytes:
         if self._splice is False:
@@ -176,6 +191,8 @@ class PreparedTemplate:
         return spliced
 
 
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 _NS_DECL = re.compile(rb' xmlns:?([A-Za-z0-9_.-]*)="([^"]*)"')
 
 

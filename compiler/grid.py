@@ -45,12 +45,22 @@ class Grid:
         return out
 
 
+_GRIDS: dict[int, tuple[Table, Grid]] = {}
+
+
 def table_grid(table: Table) -> Grid:
+    """The table's grid, built once per table definition (definitions live as long as the process)."""
+    cached = _GRIDS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
     if table.kind == "blocks":
-        return _blocks_grid(table)
-    if table.kind == "grid":
-        return _matrix_grid(table)
-    raise ValueError(f"unknown table kind {table.kind!r}")
+        grid = _blocks_grid(table)
+    elif table.kind == "grid":
+        grid = _matrix_grid(table)
+    else:
+        raise ValueError(f"unknown table kind {table.kind!r}")
+    _GRIDS[id(table)] = (table, grid)
+    return grid
 
 
 def _blocks_grid(table: Table) -> Grid:

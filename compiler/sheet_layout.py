@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from .definition import Format, Section
 from .grid import Cell, Grid
 
@@ -50,8 +48,17 @@ def meta_row(field_id: str) -> int:
     return META_FIRST_ROW + [f.id for f in META_FIELDS].index(field_id)
 
 
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (kept here so that reading a workbook need not import all of openpyxl)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def address(row: int, col: int) -> str:
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
 
 
 def grid_position(cell: Cell) -> tuple[int, int]:
