@@ -319,8 +319,13 @@ def summary_csv(rows: list[BatchRow], lang: str) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS[lang])
     for row in rows:
-        writer.writerow(_cells(row, lang))
+        writer.writerow([_inert(cell) for cell in _cells(row, lang)])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+
+
+def _inert(text: str) -> str:
+    """Agency text Excel would run as a formula (=, +, -, @) is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def summary_json(rows: list[BatchRow], lang: str) -> bytes:

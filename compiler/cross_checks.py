@@ -35,17 +35,32 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
             if stated == actual:
                 continue
             src = result.sources[pointer("sections", section_id, index, "text")]
-            table, row, col = figure_cells(fmt, check["figure"])[0]
-            table_cell = result.sources.get(pointer("tables", table, row, col))
             findings.append(Finding("text_mismatch", src.sheet, src.cell, {
                 "sentence": sentence.strip(),
                 "phrase": match.group(0),
                 "stated": stated,
                 "actual": actual,
                 "label": fmt.figures[check["figure"]]["label"],
-                "table_cell": f"{table_cell.sheet}!{table_cell.cell}" if table_cell else "",
+                "table_cell": _cells_text(result, figure_cells(fmt, check["figure"])),
             }))
     return findings
+
+
+def _cells_text(result: ReadResult, cells) -> str:
+    """Where a figure lives: 依申请公开!J7, or 依申请公开!J11:J18 for a sum of adjacent rows."""
+    sources = [result.sources.get(pointer("tables", *c)) for c in cells]
+    sources = [s for s in sources if s is not None]
+    if not sources:
+        return ""
+    if len(sources) == 1:
+        return f"{sources[0].sheet}!{sources[0].cell}"
+    first, last = sources[0], sources[-1]
+    column = re.match(r"[A-Z]+", first.cell).group(0)
+    if all(s.sheet == first.sheet and re.fullmatch(rf"{column}\d+", s.cell) for s in sources):
+        rows = [int(s.cell[len(column):]) for s in sources]
+        if rows == list(range(rows[0], rows[0] + len(rows))):
+            return f"{first.sheet}!{first.cell}:{last.cell}"
+    return "、".join(f"{s.sheet}!{s.cell}" for s in sources)
 
 
 def check_previous_year(result: ReadResult, previous: ReadResult, previous_name: str) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from .docx_tables import WordTable
 
 
 MAX_REPEAT = 1000  # ``"x" * n`` beyond this in a template is a denial of service, not a report
+MAX_SIZE = 100_000  # no template expression may build a string or list longer than this
+_WIDTH = re.compile(r"%[-#0 +]*(\d+)|\{[^{}]*?:[^{}]*?(\d+)[^{}]*\}")
 
 
 def _literal(value):
@@ -33,26 +36,57 @@ def _literal(value):
     return value
 
 
+def _check_size(*values) -> None:
+    """Refuse arguments that would make a huge string: a width, a count or a format field."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            raise SecurityError(f"a size beyond {MAX_SIZE} is not allowed in report templates")
+        if isinstance(value, str):
+            for match in _WIDTH.finditer(value):
+                _check_size(int(match.group(1) or match.group(2)))
+
+
+def _bounded(func):
+    def bounded(*args, **kwargs):
+        _check_size(*args, *kwargs.values())
+        return func(*args, **kwargs)
+    return bounded
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
-    """Sandboxed environment that compiles each distinct template source only once."""
+    """Sandboxed environment that compiles each distinct template source only once.
+
+    Beyond Jinja's sandbox (no Python internals), it refuses what would tie up the machine:
+    exponentiation, large repetition, and huge widths or counts given to methods and filters."""
 
     intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self):
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                          finalize=_literal)
+        for name in ("center", "indent", "format", "wordwrap", "truncate", "batch", "slice"):
+            self.filters[name] = _bounded(self.filters[name])
         self._compiled: dict[str, object] = {}
 
     def call_binop(self, context, operator, left, right):
-        """No exponentiation and no large repetition: a template must not tie up the machine."""
         if operator == "**":
             raise SecurityError("the power operator is not allowed in report templates")
         if operator == "*":
             sizes = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
-            repeated = any(isinstance(v, (str, list, tuple)) for v in (left, right))
-            if repeated and any(abs(n) > MAX_REPEAT for n in sizes):
-                raise SecurityError(f"repetition beyond {MAX_REPEAT} is not allowed in report templates")
+            sequences = [v for v in (left, right) if isinstance(v, (str, list, tuple))]
+            if sequences and any(abs(n) > MAX_REPEAT or len(sequences[0]) * abs(n) > MAX_SIZE for n in sizes):
+                raise SecurityError(f"repetition beyond {MAX_REPEAT} or {MAX_SIZE} items is not allowed")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        _check_size(*args, *kwargs.values())
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_size(value.__self__)  # "{:>9999999}".format(…): the width is in the string itself
+        return wrapped
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's signature
         if globals or template_class:

@@ -107,10 +107,25 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{label}」现行有效件数为 {current}，按上年 {previous} + 本年制发 {added} − 本年废止 {removed} 应为 {expected}（上年：{file}）。如有修订等情况可忽略，否则请核对。",
         "'{label}' in force is {current}; last year's {previous} + {added} issued − {removed} repealed gives {expected} ({file}). Ignore if amendments explain it.",
     ),
+    "previous_unusable": (
+        WARNING,
+        "未做跨年度核对：--previous 指定的上一年度填报表 {file} 无法使用。{detail}",
+        "Cross-year checks skipped: last year's workbook {file} (--previous) is unusable. {detail}",
+    ),
+    "previous_invalid": (
+        WARNING,
+        "未做跨年度核对：上一年度填报表 {file} 本身有 {count} 个错误（第一个：{first}）。请先改正该表。",
+        "Cross-year checks skipped: last year's workbook {file} has {count} error(s) itself (first: {first}).",
+    ),
     "previous_not_last_year": (
         ERROR,
         "--previous 指定的 {file} 是 {previous} 年度的填报表，而本表为 {year} 年度。请指定 {year} 年的上一年度填报表。",
         "--previous {file} is for {previous}, but this workbook is for {year}. Give last year's workbook.",
+    ),
+    "formula_in_text": (
+        ERROR,
+        "「{label}」是公式（{found}），报告无法使用公式的结果。请直接填写文字。",
+        "'{label}' holds a formula ({found}); the report cannot use its result. Type the text itself.",
     ),
     "control_characters": (
         WARNING,
@@ -133,6 +148,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-liberation2",
         "LibreOffice was not found, so no PDF was written (the Word report was). Install: sudo apt-get install "
         "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-liberation2",
+    ),
+    "output_failed": (
+        ERROR,
+        "无法写入「{path}」（{detail}）。请检查输出目录是否存在、可写，以及同名文件是否被其他程序打开。",
+        "Cannot write '{path}' ({detail}). Check that the folder exists and is writable and the file is not open elsewhere.",
     ),
     "pdf_failed": (
         WARNING,

@@ -15,14 +15,14 @@ from .definition import Format
 from .cross_checks import check_previous_year, check_text_against_tables
 from .docx_output import write_atomic
 from .docx_render import render_docx, word_table
-from .findings import Finding
+from .findings import Finding, UnusableFile
 from .html_output import report_html
 from .pdf_output import PdfUnavailable, docx_to_pdf
 from .report_context import build_context
 from .resources import default_template
 from .rules import check_balances, check_completeness, check_typed_totals, compute_totals
 from .schema import validate
-from .workbook_reader import ReadResult, read_workbook
+from .workbook_reader import ReadResult, pointer, read_workbook
 
 
 @dataclass
@@ -60,29 +60,44 @@ class Options:
 
 def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadResult, list[Finding]]:
     """Read and check a workbook; raises UnusableFile for files that are not usable workbooks."""
-    format_id, strict = options.format_id, options.strict
-    result = read_workbook(Path(path), format_id)
+    result = read_workbook(Path(path), options.format_id)
+    findings = _checked(result)
+    if not any(f.is_error for f in findings):
+        findings += check_text_against_tables(result)
+        if options.previous:
+            findings += _previous_year_findings(result, Path(options.previous))
+    if options.strict:
+        findings = [replace(f, escalated=True) for f in findings]
+    return result, findings
+
+
+def _checked(result: ReadResult) -> list[Finding]:
+    """The reader's findings, the schema, and — where the values are sound — the arithmetic."""
     findings = list(result.findings)
-    schema_findings = validate(result.data, result.sources)
+    schema_findings = validate(result.data, result.sources, findings)
     findings += schema_findings
     if not any(f.is_error for f in schema_findings):
         compute_totals(result.format, result.data)
         findings += check_typed_totals(result)
         findings += check_balances(result)
     findings += check_completeness(result)
-    if not any(f.is_error for f in findings):
-        findings += check_text_against_tables(result)
-        if options.previous:
-            findings += _previous_year_findings(result, Path(options.previous))
-    if strict:
-        findings = [replace(f, escalated=True) for f in findings]
-    return result, findings
+    return findings
 
 
 def _previous_year_findings(result: ReadResult, previous_path: Path) -> list[Finding]:
-    """Cross-year checks; last year's workbook must itself be readable (its own errors are not ours)."""
-    previous = read_workbook(previous_path)
-    compute_totals(previous.format, previous.data)
+    """Cross-year checks. Last year's workbook must be readable and free of errors itself; when it
+    is not, one finding says so and the cross-year checks are skipped."""
+    where = result.sources[pointer("meta", "year")]
+    try:
+        previous = read_workbook(previous_path)
+    except UnusableFile as exc:
+        return [Finding("previous_unusable", where.sheet, where.cell,
+                        {"file": previous_path.name, "detail": exc.finding.message()})]
+    errors = [f for f in _checked(previous) if f.is_error]
+    if errors:
+        first = errors[0]
+        return [Finding("previous_invalid", where.sheet, where.cell, {
+            "file": previous_path.name, "count": len(errors), "first": f"{first.where} {first.message()}"})]
     return check_previous_year(result, previous, previous_path.name)
 
 
@@ -102,16 +117,28 @@ def compile_workbook(path: Path, output: Path | None = None, options: Options = 
     context = build_context(result.format, result.data, tables_as=word_table)
     document = render_docx(options.template or default_template(result.format.id), context)
     target = Path(output) if output else default_output(path)
-    write_atomic(target, document)
+    if not _write(outcome, target, lambda: write_atomic(target, document)):
+        return outcome
     outcome.output = target
     for kind in options.outputs:
-        try:
-            outcome.extra_outputs.append(EXTRA_OUTPUTS[kind](result, document, target))
-        except PdfUnavailable:
-            outcome.findings.append(Finding("pdf_unavailable"))
-        except (subprocess.SubprocessError, OSError, RuntimeError) as exc:
-            outcome.findings.append(Finding("pdf_failed", params={"detail": type(exc).__name__}))
+        written = _write(outcome, target.with_suffix("." + kind),
+                         lambda kind=kind: EXTRA_OUTPUTS[kind](result, document, target))
+        if written:
+            outcome.extra_outputs.append(written)
     return outcome
+
+
+def _write(outcome: CompileResult, target: Path, write):
+    """Run one writer; a failure becomes a finding (the report is refused, never half-written)."""
+    try:
+        return write() or target
+    except PdfUnavailable:
+        outcome.findings.append(Finding("pdf_unavailable"))
+    except (subprocess.SubprocessError, RuntimeError) as exc:  # LibreOffice failed or produced nothing
+        outcome.findings.append(Finding("pdf_failed", params={"detail": type(exc).__name__}))
+    except OSError as exc:
+        outcome.findings.append(Finding("output_failed", params={"path": str(target), "detail": exc.strerror or type(exc).__name__}))
+    return None
 
 
 def _write_json(result: ReadResult, document: bytes, docx: Path) -> Path:

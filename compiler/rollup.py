@@ -27,23 +27,14 @@ from .definition import Format, get_format
 from .docx_output import deterministic_zip, write_atomic
 from .document import blank_document
 from .findings import Finding, UnusableFile
+from .figures import figure_value
 from .grid import table_grid
+from .sheet_layout import column_letter
 from .pipeline import Options, validate_workbook
 from .rules import compute_totals
 from .workbook_writer import build_workbook
 
 UNITS_SHEET = "汇总单位"
-KEY_FIGURES = (  # (label zh, label en, table, path): each unit's key figures on the units sheet
-    ("本年新收申请", "New requests", "requests", ("new", "total")),
-    ("上年结转申请", "Carried over", "requests", ("carried_over", "total")),
-    ("办理结果总计", "Handled", "requests", ("results_total", "total")),
-    ("结转下年度", "Carried forward", "requests", ("carried_forward", "total")),
-    ("行政复议总计", "Reviews", "review", ("cases", "review_total")),
-    ("行政诉讼（未经复议）总计", "Lawsuits (direct)", "review", ("cases", "direct_total")),
-    ("行政诉讼（复议后起诉）总计", "Lawsuits (after review)", "review", ("cases", "after_total")),
-)
-
-
 class RollupRefused(Exception):
     """The inputs cannot be rolled up together; carries the finding to show."""
 
@@ -182,14 +173,17 @@ def _set(node: dict, key: tuple[str, ...], value) -> None:
     node[key[-1]] = value
 
 
-def key_figures(unit_tables: dict) -> list:
-    out = []
-    for _zh, _en, table_id, path in KEY_FIGURES:
-        try:
-            out.append(_get(unit_tables[table_id], path))
-        except (KeyError, TypeError):
-            out.append("")
-    return out
+def key_figures(fmt: Format, unit_tables: dict) -> list:
+    """Each unit's figures as the format names them (本年新收, 予以公开 … 行政复议, 行政诉讼)."""
+    return [figure_value(fmt, {"tables": unit_tables}, name) for name in fmt.figures]
+
+
+def _append_text_safe(ws, values: list) -> None:
+    """Append a row; agency text that looks like a formula stays text on the coordinator's sheet."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def write_rollup(output: Path, fmt: Format, year: int, document: dict, included: list[Unit],
@@ -203,10 +197,11 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     ws.append(["汇总单位" if zh else "Units included"])
     ws["A1"].font = bold
     head = ["序号", "机关名称", "年度", "格式", "工作簿"] if zh else ["No.", "Organisation", "Year", "Format", "Workbook"]
-    ws.append(head + [k[0] if zh else k[1] for k in KEY_FIGURES])
+    ws.append(head + [spec["label"] if zh else name for name, spec in fmt.figures.items()])
     for i, unit in enumerate(included, start=1):
-        ws.append([i, unit.org, unit.year, unit.format, Path(unit.source).name] + key_figures(unit.tables))
-    totals = key_figures(document["tables"])
+        _append_text_safe(ws, [i, unit.org, unit.year, unit.format, Path(unit.source).name]
+                          + key_figures(fmt, unit.tables))
+    totals = key_figures(fmt, document["tables"])
     ws.append(["合计" if zh else "Total", f"{len(included)} 个单位" if zh else f"{len(included)} units",
                year, fmt.id, ""] + totals)
     ws.append([])
@@ -216,9 +211,9 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     if not excluded:
         ws.append(["—", "无" if zh else "none"])
     for i, unit in enumerate(excluded, start=1):
-        ws.append([i, unit.org, unit.year, Path(unit.source).name, unit.reason])
-    for col, width in zip("ABCDEFGHIJKL", (8, 28, 8, 8, 36, 14, 14, 14, 14, 14, 18, 18)):
-        ws.column_dimensions[col].width = width
+        _append_text_safe(ws, [i, unit.org, unit.year, Path(unit.source).name, unit.reason])
+    for col, width in enumerate((8, 28, 8, 8, 36) + (14,) * len(fmt.figures), start=1):
+        ws.column_dimensions[column_letter(col)].width = width
     stamp = dt.datetime(year, 1, 1)
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "compiler"

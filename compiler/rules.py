@@ -104,7 +104,7 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
             "format": fmt.id, "years": fmt.years_label, "year": year, "expected": expected}))
     for section in fmt.narrative_sections():
         blocks = result.data["sections"].get(section.id)
-        if section.required and blocks is not None and not any(b["kind"] in ("paragraph", "summary") for b in blocks):
+        if section.required and blocks is not None and not any(b["kind"] == "paragraph" for b in blocks):
             findings.append(Finding("section_empty", section.sheet, "B" + str(narrative_first_row(section)),
                                     {"heading": section.heading, "sheet": section.sheet}))
     return findings

@@ -88,14 +88,22 @@ def validator(format_id: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def validate(data: dict, sources: dict) -> list[Finding]:
-    """Schema errors as findings that name the cell the bad value came from."""
+def validate(data: dict, sources: dict, reported: list[Finding] = ()) -> list[Finding]:
+    """Schema errors as findings that name the cell the bad value came from.
+
+    What the reader has already ``reported`` (a missing sheet, an unreadable date) is not said
+    again in the schema's words."""
+    already = {(f.sheet, f.cell) for f in reported if f.cell and f.is_error}
+    sheet_missing = any(f.code == "missing_sheet" for f in reported)
     findings = []
     for error in validator(data["format"]).iter_errors(data):
         ptr = "/" + "/".join(str(p) for p in error.absolute_path)
         src = sources.get(ptr)
         if src is None:
-            findings.append(Finding("schema", params={"detail": f"{ptr}: {error.message}"}))
+            if not sheet_missing:
+                findings.append(Finding("schema", params={"detail": f"{ptr}: {error.message}"}))
+            continue
+        if (src.sheet, src.cell) in already:
             continue
         expected = _expected(error)
         if error.validator == "minimum":

@@ -137,6 +137,8 @@ def _text(result: ReadResult, ptr: str, raw) -> str:
     Excel stores such characters as ``_xHHHH_`` (and a literal ``_x`` as ``_x005F_x``); they are
     decoded first so that what is removed is what the agency actually pasted."""
     text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), clean_text(raw))
+    if text.startswith("="):  # a formula: its text is not what the report should say
+        result.note("formula_in_text", ptr, found=text[:60])
     cleaned = xml_safe(text)
     if cleaned != text:
         result.note("control_characters", ptr, count=len(text) - len(cleaned))

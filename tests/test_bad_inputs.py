@@ -245,3 +245,26 @@ def test_summary_type_writes_the_generated_sentence(tmp_path):
     from helpers import paragraphs
     assert ("本年度共新收政府信息公开申请50件，上年结转4件；办理答复50件，其中予以公开22件，部分公开5件，不予公开4件，"
             "无法提供13件，不予处理4件，其他处理2件；结转下年度继续办理4件。") in [t for _, t in paragraphs(out)]
+
+
+@pytest.mark.parametrize("where", ["基本信息!B3", "总体情况!B5"])
+def test_a_formula_where_text_belongs(tmp_path, where):
+    result, found = findings_of(edited(tmp_path, {where: '=HYPERLINK("http://example.invalid","点此")'}))
+    sheet, cell = where.split("!")
+    assert ("formula_in_text", sheet, cell) in found
+    assert not result.ok
+
+
+def test_a_figure_summed_over_rows_names_the_whole_range(tmp_path):
+    doc = with_values(valid_document(), "requests", {"new": {"natural": 3}, "withheld_process": {"natural": 3}})
+    doc["sections"]["overview"] = [{"kind": "paragraph", "text": "不予公开2件。"}]
+    result, _ = findings_of(write_workbook(tmp_path / "t.xlsx", doc))
+    message = next(f for f in result.findings if f.code == "text_mismatch").message()
+    assert "依申请公开!J11:J18" in message and "为 3 件" in message
+
+
+def test_overview_with_only_headings_and_the_generated_summary_is_empty(tmp_path):
+    doc = valid_document()
+    doc["sections"]["overview"] = [{"kind": "heading", "text": "依申请公开"}, {"kind": "summary", "text": ""}]
+    _, found = findings_of(write_workbook(tmp_path / "t.xlsx", doc))
+    assert ("section_empty", "总体情况", "B5") in found

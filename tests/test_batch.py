@@ -219,3 +219,25 @@ def test_lean_reader_hands_shared_formulas_to_openpyxl(tmp_path):
         assert sheet_values(book["s"]) == {(1, 1): 1, (2, 1): "=A1+1"}
     finally:
         book.close()
+
+
+def test_formula_typed_as_org_name_stays_inert_in_summary_and_rollup(tmp_path):
+    from openpyxl import load_workbook
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    formula = '=HYPERLINK("http://example.invalid","点此")'
+    write_workbook(inbox / "good.xlsx", valid_document(org="临江区档案局"))
+    write_workbook(inbox / "evil.xlsx", valid_document(org=formula))
+    runner = CliRunner()
+    result = runner.invoke(cli, [str(inbox), "-o", str(tmp_path / "out"), "--jobs", "1"], env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 1
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as fh:
+        orgs = [row[1] for row in csv.reader(fh)]
+    assert "'" + formula in orgs and formula not in orgs
+    rolled = tmp_path / "roll.xlsx"
+    result = runner.invoke(cli, ["rollup", str(inbox), "-o", str(rolled), "--jobs", "1"], env={"LANG": "zh_CN.UTF-8"})
+    assert rolled.exists()
+    units = load_workbook(rolled)["汇总单位"]
+    cells = [c for row in units.iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)

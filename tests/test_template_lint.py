@@ -220,7 +220,10 @@ def test_resource_and_file_gadgets_are_refused(tmp_path, payload):
     assert only(lint_template(template_with(tmp_path, payload)), "template_forbidden").is_error
 
 
-@pytest.mark.parametrize("payload", ["{{ 10 ** 9 }}", "{{ title * 100000 }}", "{{ [1] * 100000 }}"])
+@pytest.mark.parametrize("payload", ["{{ 10 ** 9 }}", "{{ title * 100000 }}", "{{ [1] * 100000 }}",
+                                     "{{ (('x' * 1000) * 1000) * 100 }}", "{{ 'a'|center(200000000) }}",
+                                     "{{ 'a'.ljust(200000000) }}", "{{ '%0200000000d'|format(1) }}",
+                                     "{{ '{:>200000000}'.format(1) }}", "{{ 'a'|indent(200000000) }}"])
 def test_resource_gadgets_raise_even_when_rendered_without_the_lint(tmp_path, payload):
     with pytest.raises(SecurityError):
         render_docx(template_with(tmp_path, payload), context())
