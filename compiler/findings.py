@@ -37,6 +37,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{label}」行不在原位置（可能插入或删除了行），已按标签在此处读取。请核对后恢复原表格式。",
         "Row '{label}' is not where it should be (rows inserted or deleted); it was read here by its label.",
     ),
+    "unread_data": (
+        ERROR,
+        "第 {row} 行有不属于官方表格的数据（{cells}），这些数据不会进入报告。请把数字填到对应的官方行列中，并删除插入的行或多余的数据。",
+        "Row {row} holds data outside the official table ({cells}); it would not reach the report. Move the figures into the official rows and delete the extra row or data.",
+    ),
+    "unread_text": (
+        ERROR,
+        "此单元格的内容不会进入报告：正文只读取 A 列（类型）和 B 列（内容）。请把文字移到 B 列。",
+        "This cell would not reach the report: only column A (type) and B (text) are read. Move the text to column B.",
+    ),
     "not_a_number": (
         ERROR,
         "「{label}」应填{expected}，实际为「{found}」。请改为数字（没有发生填 0）。",

@@ -101,6 +101,16 @@ def _checked(number, spec: ValueSpec) -> Coerced:
     return Coerced(number)
 
 
+def looks_numeric(value) -> bool:
+    """A number, or text that reads as one (「12」, 「１２」, 「1,856」)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).replace(",", "")
+    return bool(_NUMBER.match(text))
+
+
 def coerce_date(raw) -> Coerced:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Coerced("")

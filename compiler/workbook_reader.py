@@ -16,11 +16,13 @@ from .definition import Format, Section, Table, UnknownFormat, all_formats, form
 from .findings import Finding, UnusableFile
 from .grid import table_grid
 from .sheet_layout import (
-    MARKER_SHEET, META_FIELDS, META_SHEET, META_VALUE_COL, NARRATIVE_KIND_BY_LABEL, address, field_row,
+    FIELDS_TOP, MARKER_SHEET, META_FIELDS, META_SHEET, META_VALUE_COL, NARRATIVE_KIND_BY_LABEL, TABLE_LEFT,
+    address, field_row,
     grid_position, meta_row, narrative_first_row,
 )
 from .values import (
-    clean_text, coerce_date, coerce_number, coerce_year, normalize_label, strip_number_prefix, xml_safe,
+    clean_text, coerce_date, coerce_number, coerce_year, looks_numeric, normalize_label, strip_number_prefix,
+    xml_safe,
 )
 from .workbook_file import open_workbook, sheet_values
 
@@ -184,6 +186,26 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
         node[cell.key[-1]] = coerced.value
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
+    _check_unread(result, section.sheet, values, rows, grid)
+
+
+def _check_unread(result: ReadResult, sheet: str, values: dict, rows: dict[int, int], grid) -> None:
+    """Nothing typed may be silently lost: data in a row inserted into the table, or a number
+    anywhere outside the official value cells, is an error naming the cells."""
+    placed = {(rows.get(c.row, grid_position(c)[0]), grid_position(c)[1]) for c in grid.cells}
+    table_rows = {rows.get(g, grid_position(grid.cells[0])[0] + g) for g in range(grid.height)}
+    top, bottom = min(table_rows), max(table_rows)
+    last_column = TABLE_LEFT + grid.width - 1
+    stray: dict[int, list[str]] = {}
+    for (r, c), value in sorted(values.items()):
+        if (r, c) in placed or (isinstance(value, str) and value.startswith("=")):
+            continue  # an official cell, or one of our own formulas (totals, checks, the summary)
+        inserted = top <= r <= bottom and c <= last_column and r not in table_rows
+        if inserted or looks_numeric(value):
+            stray.setdefault(r, []).append(address(r, c))
+    for r, cells in stray.items():
+        shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+        result.note("unread_data", sheet=sheet, cell=cells[0], row=r, cells=shown)
 
 
 SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
@@ -254,6 +276,10 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
         result.data["fields"][field_.id] = coerced.value
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
+
+    stray = sorted(address(r, c) for (r, c) in values if c >= 3 and r >= FIELDS_TOP)
+    for where in stray:
+        result.note("unread_text", sheet=section.sheet, cell=where)
 
     blocks = []
     first = narrative_first_row(section)

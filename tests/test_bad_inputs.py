@@ -268,3 +268,33 @@ def test_overview_with_only_headings_and_the_generated_summary_is_empty(tmp_path
     doc["sections"]["overview"] = [{"kind": "heading", "text": "依申请公开"}, {"kind": "summary", "text": ""}]
     _, found = findings_of(write_workbook(tmp_path / "t.xlsx", doc))
     assert ("section_empty", "总体情况", "B5") in found
+
+
+def test_figures_typed_in_an_inserted_row_are_an_error_not_lost(tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", valid_document())
+    wb = load_workbook(path)
+    ws = wb["依申请公开"]
+    ws.insert_rows(10)
+    ws["B10"] = "（一）予以公开（续）"
+    for col in "DEF":
+        ws[f"{col}10"] = 1
+    wb.save(path)
+    result, found = findings_of(path)
+    assert ("unread_data", "依申请公开", "B10") in found
+    assert not result.ok
+    message = next(f for f in result.findings if f.code == "unread_data").message()
+    assert "第 10 行" in message and "D10" in message
+
+
+@pytest.mark.parametrize("where", ["依申请公开!L7", "依申请公开!D40", "主动公开!F6", "复议诉讼!D12"])
+def test_a_number_outside_the_official_cells_is_an_error(tmp_path, where):
+    result, found = findings_of(edited(tmp_path, {where: 5}))
+    sheet, cell = where.split("!")
+    assert ("unread_data", sheet, cell) in found
+    assert not result.ok
+
+
+def test_text_beside_the_narrative_column_is_an_error(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"总体情况!C5": "这段写错了列"}))
+    assert ("unread_text", "总体情况", "C5") in found
+    assert not result.ok
