@@ -22,6 +22,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -71,13 +72,19 @@ def _wanted(path: Path) -> bool:
             and not name.startswith(("~$", ".")))  # Excel/WPS lock files and hidden files
 
 
+def _hidden_below(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+
+
 def expand_inputs(args: Iterable[Path]) -> list[Path]:
-    """Folders (their workbooks, sorted), globs (sorted matches) and files, each path once."""
+    """Folders (their workbooks, sub-folders included, sorted), globs (sorted matches) and files,
+    each path once."""
     found: list[Path] = []
     for arg in args:
         arg = Path(arg)
         if arg.is_dir():
-            found += sorted((p for p in arg.iterdir() if _wanted(p)), key=lambda p: p.name)
+            found += sorted((p for p in arg.rglob("*") if _wanted(p) and not _hidden_below(p, arg)),
+                            key=lambda p: p.relative_to(arg).parts)
         elif _is_glob(arg):
             found += sorted(Path(p) for p in glob.glob(str(arg)) if _wanted(Path(p)))
         else:
@@ -265,10 +272,26 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
                 on_row(row, len(rows), len(sources))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _mark_duplicates(rows, lang)
     csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
     write_atomic(csv_path, summary_csv(rows, lang))
     write_atomic(json_path, summary_json(rows, lang))
     return BatchOutcome(out_dir, rows, csv_path, json_path)
+
+
+def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
+    """The same agency and year sent twice: both are compiled, and both rows say so."""
+    groups: dict[tuple, list[BatchRow]] = {}
+    for row in rows:
+        if row.org and row.year:
+            groups.setdefault((re.sub(r"\s+", "", row.org), row.year), []).append(row)
+    for group in groups.values():
+        if len(group) > 1:
+            names = "、".join(Path(r.source).name for r in group)
+            note = (f"Same organisation and year in {len(group)} workbooks: {names}." if lang == "en"
+                    else f"同一机关、年度有 {len(group)} 份填报表：{names}，请确认以哪份为准。")
+            for row in group:
+                row.message = f"{row.message} {note}".strip()
 
 
 def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: str) -> None:

@@ -32,6 +32,14 @@ def default_lang() -> str:
     return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class DefaultGroup(click.Group):
     """``compile FILE`` means ``compile build FILE``: the everyday use needs no sub-command."""
 
@@ -52,6 +60,9 @@ def common_options(func):
             return func(*args, lang=lang, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # `compile check … | head`: the reader has gone, nothing is wrong
+            _silence_stdout()
+            sys.exit(EXIT_DATA)
         except Exception as exc:  # the one place an unexpected failure becomes a sentence
             if debug:
                 traceback.print_exc()
@@ -140,14 +151,17 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
             codes.append(EXIT_UNUSABLE)
             continue
         _report(result, lang, limit_errors)
+        cannot_write = any(f.code == "output_failed" for f in result.findings)
         if result.output:
             for written in (result.output, *result.extra_outputs):
                 click.echo(f"  → {written}")
+        elif cannot_write:
+            pass  # the finding above says where and why
         elif lang == "zh":
             click.echo("  未生成报告：请先改正以上错误。")
         else:
             click.echo("  No report written: fix the errors above first.")
-        codes.append(EXIT_OK if result.ok else EXIT_DATA)
+        codes.append(EXIT_UNUSABLE if cannot_write else EXIT_OK if result.ok else EXIT_DATA)
     sys.exit(_exit_code(codes))
 
 
@@ -164,6 +178,12 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
         raise click.BadParameter(f"{out_dir} 不是文件夹；批量编译时 -o 应为输出目录。" if lang == "zh"
                                  else f"{out_dir} is not a folder; with several workbooks -o names the output folder.",
                                  param_hint="-o")
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.BadParameter(f"无法创建输出目录 {out_dir}（{exc.strerror}）。" if lang == "zh"
+                                 else f"Cannot create the output folder {out_dir} ({exc.strerror}).",
+                                 param_hint="-o") from None
     if sys.stdout.isatty():
         with click.progressbar(length=len(sources), label="编译中" if lang == "zh" else "Compiling") as bar:
             outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=lambda *_: bar.update(1))

@@ -82,6 +82,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "年度应为 {first} 至 {last} 之间的四位整数，实际为「{found}」。",
         "The year must be a whole number from {first} to {last}; found '{found}'.",
     ),
+    "org_whitespace": (
+        WARNING,
+        "机关名称含有空格或换行（「{found}」），已按「{read_as}」读取。请在填报表中改正。",
+        "The organisation name contains spaces or line breaks ('{found}'); read as '{read_as}'.",
+    ),
+    "date_implausible": (
+        WARNING,
+        "成文日期 {found} 与年度 {year} 不符：年报通常在次年（{next_year} 年）年初成文。请核对。",
+        "The date {found} does not fit the year {year}: a report is normally dated early in {next_year}.",
+    ),
+    "heading_without_text": (
+        WARNING,
+        "小标题「{heading}」下面没有正文，报告中将只有标题。请补写内容或删除该小标题。",
+        "Sub-heading '{heading}' has no text under it; write a paragraph or delete the heading.",
+    ),
     "date_invalid": (
         ERROR,
         "成文日期「{found}」无法识别。请填写日期，如 2025年1月20日 或 2025-01-20。",
@@ -128,9 +143,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Cross-year checks skipped: last year's workbook {file} has {count} error(s) itself (first: {first}).",
     ),
     "previous_not_last_year": (
-        ERROR,
-        "--previous 指定的 {file} 是 {previous} 年度的填报表，而本表为 {year} 年度。请指定 {year} 年的上一年度填报表。",
-        "--previous {file} is for {previous}, but this workbook is for {year}. Give last year's workbook.",
+        WARNING,
+        "未做跨年度核对：--previous 指定的 {file} 是 {previous} 年度的填报表，而本表为 {year} 年度。请指定上一年度的填报表。",
+        "Cross-year checks skipped: --previous {file} is for {previous}, but this workbook is for {year}. Give last year's workbook.",
     ),
     "formula_in_text": (
         ERROR,
@@ -178,7 +193,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file_et": (ERROR, "「{path}」是 WPS 表格（.et）文件。请在 WPS 中另存为 .xlsx 后重试。", "'{path}' is a WPS (.et) file. Save it as .xlsx in WPS and try again."),
     "file_encrypted": (ERROR, "「{path}」设置了打开密码（已加密）。请在 Excel/WPS 中取消密码后另存为 .xlsx 再试。", "'{path}' is password-protected. Remove the password in Excel/WPS, save as .xlsx and try again."),
     "file_not_xlsx": (ERROR, "「{path}」不是 Excel 工作簿（看起来是{kind}）。请在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' is not an Excel workbook (it looks like {kind_en}). Save it as .xlsx and try again."),
-    "file_corrupt": (ERROR, "「{path}」已损坏或不完整，无法读取（{detail}）。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
+    "file_lock": (ERROR, "「{path}」是 Excel/WPS 打开工作簿时生成的临时锁定文件（以 ~$ 开头），不是填报表。请选择原工作簿。", "'{path}' is a temporary lock file Excel/WPS creates while a workbook is open (it starts with ~$), not a workbook."),
+    "file_corrupt": (ERROR, "「{path}」已损坏或不完整，无法读取。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
     "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail}) and was refused. Check where it came from, or re-save it as .xlsx."),
     "file_unrelated": (ERROR, "「{path}」不是年报填报表（没有找到格式标记和「基本信息」等工作表）。请使用 compile new 生成的标准填报表。", "'{path}' is not a report workbook (no marker and no standard sheets). Use the workbook made by `compile new`."),
     "format_unknown": (ERROR, "填报表标记的格式「{format}」未知（可用：{known}）。请用本程序的 compile new 重新生成填报表，或升级本程序。", "The workbook's format '{format}' is unknown (known: {known}). Make a new workbook with `compile new` or upgrade."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .definition import Format, Table, UnknownFormat, format_for_year
 from .findings import Finding
@@ -102,9 +103,35 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
             expected = "—"
         findings.append(Finding("format_year_mismatch", *where, {
             "format": fmt.id, "years": fmt.years_label, "year": year, "expected": expected}))
+    date = meta.get("date")
+    if isinstance(year, int) and re.match(r"\d{4}-\d{2}-\d{2}$", date or "") and int(date[:4]) not in (year, year + 1):
+        src = result.sources[pointer("meta", "date")]
+        findings.append(Finding("date_implausible", src.sheet, src.cell,
+                                {"found": date, "year": year, "next_year": year + 1}))
     for section in fmt.narrative_sections():
+        findings += _empty_headings(result, section)
         blocks = result.data["sections"].get(section.id)
         if section.required and blocks is not None and not any(b["kind"] == "paragraph" for b in blocks):
             findings.append(Finding("section_empty", section.sheet, "B" + str(narrative_first_row(section)),
                                     {"heading": section.heading, "sheet": section.sheet}))
+    return findings
+
+
+LEVELS = {"heading": 1, "subheading": 2}
+
+
+def _empty_headings(result: ReadResult, section) -> list[Finding]:
+    """A sub-heading followed by another of the same or a higher level, or by nothing: the report
+    would show a bare title (typically one of the five pre-filled 2021 sub-headings left empty)."""
+    blocks = result.data["sections"].get(section.id) or []
+    findings = []
+    for i, block in enumerate(blocks):
+        level = LEVELS.get(block["kind"])
+        if level is None:
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following is None or LEVELS.get(following["kind"], 99) <= level:
+            src = result.sources.get(pointer("sections", section.id, i, "text"))
+            findings.append(Finding("heading_without_text", src.sheet if src else section.sheet,
+                                    src.cell if src else "", {"heading": block["text"]}))
     return findings

@@ -10,7 +10,29 @@ from decimal import Decimal, InvalidOperation
 from .definition import ValueSpec
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0}
+_CHINESE_DATE = re.compile(r"^([〇零Oo一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+
+
+def _chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
+    if "十" not in text:
+        return _CHINESE_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[ones] if ones else 0)
+
+
+def _chinese_date(text: str) -> tuple[int, int, int] | None:
+    """二〇二五年一月二十日, as official documents write dates in words."""
+    match = _CHINESE_DATE.match(text)
+    if not match:
+        return None
+    year = int("".join(str(_CHINESE_DIGITS[c]) for c in match.group(1)))
+    try:
+        return year, _chinese_number(match.group(2)), _chinese_number(match.group(3))
+    except KeyError:
+        return None
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "＂": '"'})
 _NUMBER_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、]|[（(]\d+[)）])\s*")
 
@@ -45,7 +67,7 @@ def clean_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class Coerced:
@@ -118,10 +140,12 @@ def coerce_date(raw) -> Coerced:
         return Coerced(raw.date().isoformat())
     if isinstance(raw, dt.date):
         return Coerced(raw.isoformat())
-    match = _DATE.match(unicodedata.normalize("NFKC", str(raw)).strip())
-    if match:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw)))
+    match = _DATE.match(text)
+    parts = tuple(int(g) for g in match.groups() if g) if match else _chinese_date(text)
+    if parts:
         try:
-            return Coerced(dt.date(*map(int, match.groups())).isoformat())
+            return Coerced(dt.date(*parts).isoformat())
         except ValueError:
             pass
     return Coerced(str(raw), "date_invalid", found=str(raw))

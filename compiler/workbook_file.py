@@ -45,6 +45,8 @@ def check_file(path: Path) -> None:
         raise UnusableFile("file_missing", path=shown)
     if path.is_dir():
         raise UnusableFile("file_is_folder", path=shown)
+    if path.name.startswith("~$"):
+        raise UnusableFile("file_lock", path=shown)
     size = path.stat().st_size
     if size == 0:
         raise UnusableFile("file_empty", path=shown)

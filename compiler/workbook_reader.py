@@ -128,8 +128,15 @@ def _read_meta(result: ReadResult, values: dict) -> None:
                 result.note(coerced.code, ptr, **coerced.params)
         else:
             meta[field_.id] = _text(result, ptr, raw)
+    org = meta.get("org", "")
+    compact = re.sub(r"\s+", " ", _CJK_GAP.sub("", org))
+    if compact != org:  # a name typed with spaces or line breaks would split the title and file names
+        result.note("org_whitespace", pointer("meta", "org"), found=org.replace("\n", "⏎"), read_as=compact)
+        meta["org"] = compact
 
 
+_CJK = "\u3000-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")  # a space or line break inside a Chinese name
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 

@@ -298,3 +298,43 @@ def test_text_beside_the_narrative_column_is_an_error(tmp_path):
     result, found = findings_of(edited(tmp_path, {"总体情况!C5": "这段写错了列"}))
     assert ("unread_text", "总体情况", "C5") in found
     assert not result.ok
+
+
+@pytest.mark.parametrize("typed,expected", [("2025年1月20日", "2025-01-20"), ("2025.1.20", "2025-01-20"),
+                                            ("20250120", "2025-01-20"), ("二〇二五年一月二十日", "2025-01-20"),
+                                            ("二〇二五年十二月三十一日", "2025-12-31")])
+def test_dates_as_agencies_write_them(tmp_path, typed, expected):
+    result, _ = findings_of(edited(tmp_path, {"基本信息!B5": typed}))
+    assert result.data["meta"]["date"] == expected
+    assert result.ok
+
+
+def test_a_date_that_does_not_fit_the_year_is_a_warning(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"基本信息!B5": "2023年1月20日"}))
+    assert ("date_implausible", "基本信息", "B5") in found
+    assert result.ok
+
+
+def test_org_name_typed_with_spaces_and_line_breaks(tmp_path):
+    result, found = findings_of(edited(tmp_path, {"基本信息!B3": "  临江区 市场\n监督管理局 "}))
+    assert result.data["meta"]["org"] == "临江区市场监督管理局"
+    assert ("org_whitespace", "基本信息", "B3") in found
+
+
+def test_a_sub_heading_left_without_text_is_a_warning(tmp_path):
+    doc = valid_document()
+    doc["sections"]["overview"] = [{"kind": "heading", "text": "主动公开"}, {"kind": "paragraph", "text": "正文。"},
+                                   {"kind": "heading", "text": "监督保障"}]
+    result, found = findings_of(write_workbook(tmp_path / "h.xlsx", doc))
+    assert ("heading_without_text", "总体情况", "B7") in found
+    assert ("heading_without_text", "总体情况", "B5") not in found
+    assert result.ok
+
+
+def test_a_lock_file_is_named_for_what_it_is(tmp_path):
+    from compiler.findings import UnusableFile
+    lock = tmp_path / "~$book.xlsx"
+    lock.write_bytes(b"\x00" * 165)
+    with pytest.raises(UnusableFile) as caught:
+        compile_workbook(lock)
+    assert caught.value.finding.code == "file_lock"

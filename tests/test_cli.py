@@ -162,7 +162,7 @@ def test_strict_turns_warnings_into_errors(run, tmp_path):
 def test_an_output_that_cannot_be_written_is_an_error_not_a_crash(run, tmp_path):
     (tmp_path / "r.html").mkdir()  # something in the way of the web page
     result = run(SAMPLE_2021, "-o", tmp_path / "r.docx", "--html")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "无法写入" in result.output and "r.html" in result.output
     assert "pdf" not in result.output.lower()
 
@@ -171,6 +171,6 @@ def test_an_output_folder_that_cannot_be_created(run, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = run(SAMPLE_2021, "-o", blocker / "sub" / "r.docx")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "无法写入" in result.output
     assert "Traceback" not in result.output and "内部错误" not in result.output
