@@ -22,6 +22,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "标签被修改：应为「{expected}」，实际为「{found}」。请恢复原标签，不要插入或删除行列。",
         "Label changed: expected '{expected}', found '{found}'. Restore it; do not insert or delete rows or columns.",
     ),
+    "label_out_of_place": (
+        ERROR,
+        "此处应为「{expected}」行，却是「{found}」：「{expected}」行可能被删除，或行的顺序被改动。请使用原表格式，不要删除或移动行。",
+        "'{expected}' should be here but '{found}' is: the row '{expected}' was probably deleted or moved. Restore the layout.",
+    ),
     "label_variant": (
         WARNING,
         "标签「{found}」与官方写法「{expected}」略有不同，已按官方写法读取。",
@@ -71,6 +76,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         WARNING,
         "「{label}」为空，已按 0 读取。官方表格要求明确填写 0。",
         "'{label}' is blank and was read as 0. The official table wants an explicit 0.",
+    ),
+    "blank_as_zero_many": (
+        WARNING,
+        "{count} 个空白单元格已按 0 读取（{cells}）。官方表格要求明确填写 0。",
+        "{count} blank cells were read as 0 ({cells}). The official table wants an explicit 0.",
+    ),
+    "text_number_many": (
+        WARNING,
+        "{count} 个单元格的数字以文本形式填写（{cells}），已按数字读取。建议改为数字格式。",
+        "{count} cells hold numbers typed as text ({cells}); read as numbers. Prefer numeric cells.",
+    ),
+    "row_moved_many": (
+        WARNING,
+        "{count} 行不在原位置（{cells}，可能插入或删除了行），已按标签读取。请核对后恢复原表格式。",
+        "{count} rows are not where they should be ({cells}; rows inserted or deleted); read by their labels.",
     ),
     "required": (
         ERROR,

@@ -94,7 +94,7 @@ def report_html(context: dict) -> str:
     for section in context["sections"]:
         out.append(f"<section><h2>{escape(section['heading'])}</h2>")
         for block in section["blocks"]:
-            text = escape(block["number"] + block["text"])
+            text = escape(block["number"] + block["text"]).replace("\n", "<br>\n")  # in-cell line breaks
             if block["kind"] == "heading":
                 out.append(f"<h3>{text}</h3>")
             elif block["kind"] == "subheading":

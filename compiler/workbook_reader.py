@@ -86,7 +86,31 @@ def _read(wb, path: Path, format_override: str | None) -> ReadResult:
             _read_table(result, section, fmt.tables[section.table], values)
         else:
             _read_narrative(result, section, values)
+    result.findings = _grouped(result.findings)
     return result
+
+
+GROUPED = ("blank_as_zero", "text_number", "row_moved")  # said once per sheet when there are many
+GROUP_FROM = 6
+
+
+def _grouped(findings: list[Finding]) -> list[Finding]:
+    """Many warnings of one kind on one sheet (a table typed all as text, left all blank, a row
+    inserted near the top) become one warning listing the cells, so the real problems stay visible."""
+    counts: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.code in GROUPED:
+            counts.setdefault((f.code, f.sheet), []).append(f)
+    out = []
+    for f in findings:
+        group = counts.get((f.code, f.sheet))
+        if not group or len(group) < GROUP_FROM:
+            out.append(f)
+        elif f is group[0]:
+            cells = [g.cell for g in group]
+            shown = "、".join(cells[:8]) + ("…" if len(cells) > 8 else "")
+            out.append(Finding(f"{f.code}_many", f.sheet, f.cell, {"count": len(cells), "cells": shown}))
+    return out
 
 
 def _suggest(expected: str, names: list[str]) -> str:
@@ -155,12 +179,14 @@ def _text(result: ReadResult, ptr: str, raw) -> str:
 
 
 def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict,
-                 aliases: tuple[str, ...] = ()) -> None:
+                 aliases: tuple[str, ...] = (), official: frozenset = frozenset()) -> None:
     found = values.get((row, col))
     if clean_text(found) == expected:
         return
     where = address(row, col)
-    if normalize_label(found) in {normalize_label(x) for x in (expected, *aliases)}:
+    if normalize_label(found) in official - {normalize_label(expected)}:
+        result.note("label_out_of_place", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+    elif normalize_label(found) in {normalize_label(x) for x in (expected, *aliases)}:
         result.note("label_variant", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
     else:
         result.note("label_changed", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
@@ -171,12 +197,13 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
     data: dict = {}
     result.data["tables"][table.id] = data
     rows = _locate_rows(result, section.sheet, grid, values)
+    official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
     for cell in grid.cells:
         r, c = grid_position(cell)
         r = rows.get(cell.row, r)
         if cell.role != "value":
             if cell.text:
-                _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases)
+                _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases, official)
             continue
         node = data
         for part in cell.key[:-1]:

@@ -214,8 +214,27 @@ def test_a_row_inserted_inside_table_three_is_read_by_labels(tmp_path):
     wb.save(path)
     result, found = findings_of(path)
     assert result.data["tables"]["requests"]["carried_forward"]["natural"] == 4
+    moved = [f for f in result.findings if f.code == "row_moved_many"]  # 12 rows moved: said once
+    assert len(moved) == 1 and moved[0].params["count"] == 12
+    assert "C21" in moved[0].message()
+    assert result.ok
+
+
+def test_a_row_inserted_near_the_end_is_one_warning_per_row(tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", valid_document())
+    wb = load_workbook(path)
+    wb["依申请公开"].insert_rows(31)  # before 四、结转下年度继续办理
+    wb.save(path)
+    result, found = findings_of(path)
     assert ("row_moved", "依申请公开", "A32") in found
     assert result.ok
+
+
+def test_a_table_typed_all_as_text_gives_one_warning(tmp_path):
+    edits = {f"依申请公开!{col}7": "0" for col in "DEFGHI"}
+    result, found = findings_of(edited(tmp_path, edits))
+    assert ("text_number_many", "依申请公开", "D7") in found
+    assert not any(code == "text_number" for code, _, _ in found)
 
 
 def test_rows_inserted_above_a_table_are_read_by_labels(tmp_path):
@@ -338,3 +357,15 @@ def test_a_lock_file_is_named_for_what_it_is(tmp_path):
     with pytest.raises(UnusableFile) as caught:
         compile_workbook(lock)
     assert caught.value.finding.code == "file_lock"
+
+
+def test_a_deleted_row_is_named_as_missing(tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", valid_document())
+    wb = load_workbook(path)
+    wb["依申请公开"].delete_rows(15)  # 5.属于三类内部事务信息
+    wb.save(path)
+    result, found = findings_of(path)
+    assert ("label_out_of_place", "依申请公开", "C15") in found
+    message = next(f for f in result.findings if f.code == "label_out_of_place").message()
+    assert "「5.属于三类内部事务信息」行可能被删除" in message
+    assert not result.ok

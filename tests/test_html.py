@@ -67,3 +67,15 @@ def test_zeros_are_written_and_values_match(page):
 def test_no_word_exported_css(page):
     _, source, _ = page
     assert "mso-" not in source and "<o:p>" not in source
+
+
+def test_line_breaks_inside_a_paragraph_survive(tmp_path):
+    from helpers import valid_document, write_workbook
+    doc = valid_document()
+    doc["sections"]["overview"] = [{"kind": "paragraph", "text": "第一行\n第二行"}]
+    out = tmp_path / "r.docx"
+    assert compile_workbook(write_workbook(tmp_path / "a.xlsx", doc), output=out,
+                            options=Options(outputs=("html",))).ok
+    page = lxml_html.document_fromstring(out.with_suffix(".html").read_text(encoding="utf-8"))
+    paragraph = page.xpath("//section[1]/p")[0]
+    assert paragraph.xpath("br") and paragraph.text_content().replace("\n", "") == "第一行第二行"
