@@ -312,11 +312,42 @@ def _format(raw: dict) -> Format:
     )
 
 
+class FormatDefinitionError(ValueError):
+    """A format file that contradicts itself (a rule naming a row that does not exist …)."""
+
+
+def _validate(fmt: Format) -> None:
+    """Catch a mistyped id in a format file when it is loaded, not as a wrong total in a report."""
+    def fail(message: str):
+        raise FormatDefinitionError(f"format {fmt.id}: {message}")
+
+    for table in fmt.tables.values():
+        if table.kind == "blocks":
+            continue
+        ids = {"row": {r.id for r in table.row_leaves()}, "column": {c.id for c in table.column_leaves()}}
+        for rule in (*table.derived, *table.checks):
+            if rule.axis not in ids:
+                fail(f"table {table.id}: unknown axis {rule.axis!r} (use 'row' or 'column')")
+            named = (rule.target, *rule.terms) if isinstance(rule, Derived) else (*rule.left, *rule.right)
+            unknown = [x for x in named if x not in ids[rule.axis]]
+            if unknown:
+                fail(f"table {table.id}: unknown {rule.axis} id(s) {unknown}")
+    for name, spec in fmt.figures.items():
+        table = fmt.tables.get(spec["table"])
+        if table is None or not set(spec["rows"]) <= {r.id for r in table.row_leaves()} \
+                or not set(spec["columns"]) <= {c.id for c in table.column_leaves()}:
+            fail(f"figure {name!r} names cells that do not exist")
+    for check in fmt.text_checks:
+        if check["figure"] not in fmt.figures:
+            fail(f"text check names unknown figure {check['figure']!r}")
+
+
 @cache
 def all_formats() -> dict[str, Format]:
     formats = {}
     for path in sorted(FORMATS_DIR.glob("*.json")):
         fmt = _format(json.loads(path.read_text(encoding="utf-8")))
+        _validate(fmt)
         formats[fmt.id] = fmt
     return formats
 

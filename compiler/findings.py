@@ -179,8 +179,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "balance": (
         ERROR,
-        "勾稽关系不成立（{column}列）：{rule}。{left_terms} = {left}，{right_terms} = {right}，相差 {difference}。请核对这些行的数字。",
-        "Balance does not hold in column {column}: {rule}. {left_terms} = {left}, {right_terms} = {right}, difference {difference}. Check these rows.",
+        "勾稽关系不成立（{line}）：{rule}。{left_terms} = {left}，{right_terms} = {right}，相差 {difference}。请核对这些数字。",
+        "Balance does not hold in {line_en}: {rule}. {left_terms} = {left}, {right_terms} = {right}, difference {difference}. Check these figures.",
     ),
     "total_mismatch": (
         ERROR,

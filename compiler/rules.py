@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .definition import Format, Table, UnknownFormat, format_for_year
+from .definition import Format, Table, UnknownFormat, all_formats, format_for_year
 from .findings import Finding
-from .sheet_layout import narrative_first_row
+from .sheet_layout import META_FIELDS, META_SHEET, narrative_first_row
 from .workbook_reader import ReadResult, pointer
 
 
@@ -51,33 +51,46 @@ def check_balances(result: ReadResult) -> list[Finding]:
         if values is None:
             continue
         for check in table.checks:
-            if check.axis == "row":
-                for col in table.column_leaves():
-                    findings += _balance(result, table, check, values, col.id)
+            # axis "row": the equation adds rows, in every column; axis "column": adds columns, in every row
+            lines = table.column_leaves() if check.axis == "row" else table.row_leaves()
+            for line in lines:
+                findings += _balance(result, table, check, values, line.id)
     return findings
 
 
-def _balance(result: ReadResult, table: Table, check, values: dict, col_id: str) -> list[Finding]:
-    left = sum(values[r][col_id] for r in check.left)
-    right = sum(values[r][col_id] for r in check.right)
+def _balance(result: ReadResult, table: Table, check, values: dict, line: str) -> list[Finding]:
+    if check.axis == "row":
+        cell = lambda term: (term, line)  # noqa: E731
+        name = lambda term: _short(table.row_label(term))  # noqa: E731
+        where, where_en = f"{table.column_label(line)}列", f"column {table.column_label(line)}"
+    else:
+        cell = lambda term: (line, term)  # noqa: E731
+        name = lambda term: table.column_label(term)  # noqa: E731
+        label = table.row_label(line) or table.title
+        where, where_en = f"{_short(label)}行", f"row {_short(label)}"
+    left = sum(values[r][c] for r, c in map(cell, check.left))
+    right = sum(values[r][c] for r, c in map(cell, check.right))
     if left == right:
         return []
-    anchor = result.sources[pointer("tables", table.id, check.right[-1], col_id)]
-    names = lambda ids: "＋".join(_short(table.row_label(r)) for r in ids)  # noqa: E731
+    anchor = result.sources[pointer("tables", table.id, *cell(check.right[-1]))]
     return [Finding("balance", anchor.sheet, anchor.cell, {
-        "column": table.column_label(col_id),
+        "line": where,
+        "line_en": where_en,
         "rule": check.label,
-        "left_terms": names(check.left),
-        "right_terms": names(check.right),
+        "left_terms": "＋".join(map(name, check.left)),
+        "right_terms": "＋".join(map(name, check.right)),
         "left": left,
         "right": right,
         "difference": left - right,
     })]
 
 
+_TRAILING_NOTE = re.compile(r"(?<=.)（[^（）]*）$")
+
+
 def _short(label: str) -> str:
-    """A row label without its parenthetical note, short enough for a one-line message."""
-    return label.split("（区分处理")[0]
+    """A label without its trailing note in brackets (（区分处理的，…）), short enough for one line."""
+    return _TRAILING_NOTE.sub("", label)
 
 
 def check_completeness(result: ReadResult, today: dt.date | None = None) -> list[Finding]:
@@ -85,17 +98,19 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
     meta = result.data["meta"]
     fmt = result.format
     latest = (today or dt.date.today()).year + 1
-    for field_id, label in (("org", "机关名称"),):
-        if not meta.get(field_id):
-            src = result.sources.get(pointer("meta", field_id))
-            findings.append(Finding("required", src.sheet if src else "基本信息", src.cell if src else "", {"label": label}))
+    earliest = min(f.first_year for f in all_formats().values())
+    for field in META_FIELDS:
+        if field.required and field.id != "year" and not meta.get(field.id):
+            src = result.sources.get(pointer("meta", field.id))
+            findings.append(Finding("required", src.sheet if src else META_SHEET, src.cell if src else "",
+                                    {"label": field.label}))
     year = meta.get("year")
     year_src = result.sources.get(pointer("meta", "year"))
-    where = (year_src.sheet, year_src.cell) if year_src else ("基本信息", "")
+    where = (year_src.sheet, year_src.cell) if year_src else (META_SHEET, "")
     if year is None:
         findings.append(Finding("required", *where, {"label": "年度"}))
-    elif not isinstance(year, int) or not 2019 <= year <= latest:
-        findings.append(Finding("year_invalid", *where, {"first": 2019, "last": latest, "found": year}))
+    elif not isinstance(year, int) or not earliest <= year <= latest:
+        findings.append(Finding("year_invalid", *where, {"first": earliest, "last": latest, "found": year}))
     elif not fmt.covers(year):
         try:
             expected = format_for_year(year).id

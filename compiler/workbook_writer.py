@@ -259,8 +259,10 @@ def _check_cells(ws, table: Table, grid: Grid, positions) -> int:
             cell = ws.cell(row=r, column=c, value=f'=IF({lhs}={rhs},"{OK_MARK}","{BAD_MARK} 差"&({lhs}-{rhs}))')
             cell.fill = CHECK_FILL
             cell.alignment = WRAP_CENTER
-    column_rules = [d for d in table.derived if d.axis == "column"]
-    if column_rules:
+    # equations across columns, checked in every row: column totals, and any column-wise 勾稽关系
+    across = [((d.target,), d.terms) for d in table.derived if d.axis == "column"]
+    across += [(c.left, c.right) for c in table.checks if c.axis == "column"]
+    if across:
         c = check_column(grid)
         head = ws.cell(row=grid_position(grid.cells[0])[0], column=c, value="勾稽检查：总计 = 各项之和")
         head.font = HEADER_FONT
@@ -268,10 +270,11 @@ def _check_cells(ws, table: Table, grid: Grid, positions) -> int:
         head.alignment = WRAP_CENTER
         for row in table.row_leaves():
             conditions = [
-                f"{address(*positions[(row.id, d.target)])}={_sum_formula([address(*positions[(row.id, t)]) for t in d.terms])}"
-                for d in column_rules
+                f"{_sum_formula([address(*positions[(row.id, x)]) for x in left])}"
+                f"={_sum_formula([address(*positions[(row.id, x)]) for x in right])}"
+                for left, right in across
             ]
-            r = positions[(row.id, column_rules[0].target)][0]
+            r = positions[(row.id, table.column_leaves()[0].id)][0]
             cell = ws.cell(row=r, column=c, value=f'=IF(AND({",".join(conditions)}),"{OK_MARK}","{BAD_MARK}")')
             cell.fill = CHECK_FILL
             cell.alignment = WRAP_CENTER
