@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .docx_output import write_atomic
-from .findings import Finding, UnusableFile
+from .findings import Finding, UnusableFile, internal_error
 from .pipeline import Options, compile_workbook
 from .presentation import display_width, findings_table, pad, sort_findings, status_line
 from .safe_names import NameClaims, inside, report_base
@@ -177,9 +177,7 @@ class BatchRow:
 
 
 def _internal_message(exc: BaseException, lang: str) -> str:
-    if lang == "en":
-        return f"Internal error ({type(exc).__name__}). Please report it with the workbook."
-    return f"内部错误（{type(exc).__name__}）。请把这个工作簿发给技术支持。"
+    return internal_error(exc).message(lang)
 
 
 def compile_one(task: CompileTask) -> BatchRow:

@@ -21,7 +21,7 @@ import click
 
 from . import __version__
 from .definition import UnknownFormat, all_formats, format_for_year, get_format
-from .findings import UnusableFile
+from .findings import UnusableFile, internal_error
 from .pipeline import CompileResult, Options, compile_workbook, default_output
 from .presentation import findings_table, sort_findings, status_line
 
@@ -66,10 +66,7 @@ def common_options(func):
         except Exception as exc:  # the one place an unexpected failure becomes a sentence
             if debug:
                 traceback.print_exc()
-            message = (f"内部错误（{type(exc).__name__}）。请把这个工作簿和本消息发给技术支持；加 --debug 可查看详细信息。"
-                       if lang == "zh" else
-                       f"Internal error ({type(exc).__name__}). Please report it with the workbook; --debug shows details.")
-            click.echo(message, err=True)
+            click.echo(internal_error(exc).message(lang), err=True)
             sys.exit(EXIT_INTERNAL)
     return wrapper
 

@@ -233,6 +233,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "template_unknown_attribute": (ERROR, "「{path}」不存在：这里没有「{attr}」{suggestion}。可用：{known}。", "'{path}' does not exist: there is no '{attr}'{suggestion_en}. Available: {known_en}."),
     "template_forbidden": (ERROR, "模板中不允许使用「{expr}」（{reason}）。模板只能读取报告数据，不能访问程序内部。", "'{expr}' is not allowed in a template ({reason_en}). A template may only read the report's data."),
     "template_render_failed": (ERROR, "模板「{path}」无法生成报告（{detail}）。请先用 compile template-check 检查该模板。", "Template '{path}' could not render the report ({detail_en}). Check it with `compile template-check` first."),
+    "internal_error": (
+        ERROR,
+        "内部错误（{name}）。请把这个工作簿和本消息发给技术支持；加 --debug 可查看详细信息。",
+        "Internal error ({name}). Please report it with the workbook; --debug shows details.",
+    ),
     "schema": (
         ERROR,
         "数据不符合要求：{detail}",
@@ -314,3 +319,8 @@ class UnusableFile(Exception):
     def __init__(self, code: str, **params):
         self.finding = Finding(code, params=params)
         super().__init__(self.finding.message())
+
+
+def internal_error(exc: BaseException) -> Finding:
+    """What a user sees of an unexpected failure: one sentence, never a traceback."""
+    return Finding("internal_error", params={"name": type(exc).__name__})

@@ -26,7 +26,7 @@ from .batch import ordered_map
 from .definition import Format, get_format
 from .docx_output import deterministic_zip, write_atomic
 from .document import blank_document
-from .findings import Finding, UnusableFile
+from .findings import Finding, UnusableFile, internal_error
 from .figures import figure_value
 from .grid import table_grid
 from .sheet_layout import column_letter
@@ -76,7 +76,7 @@ def _read_unit(task: tuple[str, str]) -> Unit:
         return unit
     except Exception as exc:  # noqa: BLE001 - one bad workbook must not stop the roll-up
         unit.status = "unusable"
-        unit.reason = (f"内部错误（{type(exc).__name__}）" if lang == "zh" else f"internal error ({type(exc).__name__})")
+        unit.reason = internal_error(exc).message(lang)
         return unit
     meta = result.data.get("meta", {})
     unit.org = str(meta.get("org") or "")

@@ -33,16 +33,13 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from .template_expressions import lint_source
+from .zip_limits import MAX_FILE_BYTES, human_size, zip_excess
 from .template_problems import LintReport, TemplateProblem, TemplateUnusable, Where
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
-MAX_TEMPLATE_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_TEMPLATE_RATIO = 200
-MAX_TEMPLATE_ENTRIES = 2000
 MAX_PART_BYTES = 30 * 1024 * 1024  # one XML part
 
 TEXT_TAGS = {W + "t": "text", W + "delText": "deleted", W + "instrText": "field"}
@@ -74,19 +71,15 @@ def _unusable(code: str, path: Path, detail: str = "", detail_en: str = "") -> T
                                                           "detail_en": detail_en or detail}))
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
 class _Package:
     def __init__(self, path: Path):
         self.path = path
         if not path.is_file():
             raise _unusable("template_unreadable", path, "找不到文件", "file not found")
         size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise _unusable("template_unsafe", path, f"文件 {_size(size)}，上限 {_size(MAX_TEMPLATE_BYTES)}",
-                            f"file is {_size(size)}, limit {_size(MAX_TEMPLATE_BYTES)}")
+        if size > MAX_FILE_BYTES:
+            raise _unusable("template_unsafe", path, f"文件 {human_size(size)}，上限 {human_size(MAX_FILE_BYTES)}",
+                            f"file is {human_size(size)}, limit {human_size(MAX_FILE_BYTES)}")
         try:
             self.zip = zipfile.ZipFile(path)
             infos = self.zip.infolist()
@@ -95,12 +88,9 @@ class _Package:
         self.names = {i.filename for i in infos}
         if "word/document.xml" not in self.names:
             raise _unusable("template_unreadable", path, "缺少 word/document.xml", "no word/document.xml")
-        total = sum(i.file_size for i in infos)
-        compressed = max(1, sum(i.compress_size for i in infos))
-        if len(infos) > MAX_TEMPLATE_ENTRIES:
-            raise _unusable("template_unsafe", path, f"包含 {len(infos)} 个部件", f"{len(infos)} parts")
-        if total > MAX_TEMPLATE_UNCOMPRESSED or (total / compressed > MAX_TEMPLATE_RATIO and total > 10 * 1024 * 1024):
-            raise _unusable("template_unsafe", path, f"解压后 {_size(total)}", f"{_size(total)} uncompressed")
+        excess = zip_excess(infos)
+        if excess:
+            raise _unusable("template_unsafe", path, *excess)
 
     def close(self) -> None:
         self.zip.close()
@@ -108,8 +98,8 @@ class _Package:
     def read(self, name: str) -> bytes:
         info = self.zip.getinfo(name)
         if info.file_size > MAX_PART_BYTES:
-            raise _unusable("template_unsafe", self.path, f"{name} 解压后 {_size(info.file_size)}",
-                            f"{name} is {_size(info.file_size)}")
+            raise _unusable("template_unsafe", self.path, f"{name} 解压后 {human_size(info.file_size)}",
+                            f"{name} is {human_size(info.file_size)}")
         try:
             return self.zip.read(name)
         except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):

@@ -16,12 +16,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from .findings import UnusableFile
+from .zip_limits import MAX_FILE_BYTES, human_size, zip_excess
 from .xlsx_fast import FastSheet, open_fast, sheet_values_fast
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled report workbook is well under 1 MB
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-MAX_ZIP_ENTRIES = 2000
 MAX_ROWS_READ = 2000  # per sheet
 MAX_COLUMNS_READ = 40
 MAX_CELLS = 300_000  # <c> elements in all worksheets together; a filled standard workbook has about 1,100
@@ -32,10 +29,6 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 def check_file(path: Path) -> None:
@@ -51,7 +44,7 @@ def check_file(path: Path) -> None:
     if size == 0:
         raise UnusableFile("file_empty", path=shown)
     if size > MAX_FILE_BYTES:
-        raise UnusableFile("file_too_large", path=shown, size=_size(size), limit=_size(MAX_FILE_BYTES))
+        raise UnusableFile("file_too_large", path=shown, size=human_size(size), limit=human_size(MAX_FILE_BYTES))
     with path.open("rb") as fh:
         head = fh.read(8)
         if head == OLE2_MAGIC:
@@ -101,14 +94,9 @@ def _check_zip(path: Path) -> None:
             raise UnusableFile("file_not_xlsx", path=shown, kind="OpenDocument 文件（.ods/.odt）",
                                kind_en="an OpenDocument file")
         raise UnusableFile("file_not_xlsx", path=shown, kind="压缩包", kind_en="a zip archive")
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise UnusableFile("file_unsafe", path=shown, detail=f"包含 {len(infos)} 个部件")
-    total = sum(i.file_size for i in infos)
-    compressed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnusableFile("file_unsafe", path=shown, detail=f"解压后 {_size(total)}，上限 {_size(MAX_UNCOMPRESSED_BYTES)}")
-    if total / compressed > MAX_COMPRESSION_RATIO and total > 10 * 1024 * 1024:
-        raise UnusableFile("file_unsafe", path=shown, detail=f"压缩比 {total // compressed}:1")
+    excess = zip_excess(infos)
+    if excess:
+        raise UnusableFile("file_unsafe", path=shown, detail=excess[0])
     _scan_xml(path, infos)
 
 

@@ -75,10 +75,15 @@ def test_five_sub_headings_fee_sentence_and_signature(report):
 
 
 def test_two_compiles_give_identical_bytes(tmp_path):
+    import time
+    import zipfile
     a, b = tmp_path / "a.docx", tmp_path / "b.docx"
     compile_workbook(SAMPLE_2021, output=a)
+    time.sleep(2.1)  # zip timestamps have a 2-second resolution: a clock in the output would show
     compile_workbook(SAMPLE_2021, output=b)
     assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as zf:
+        assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_document_properties_come_from_the_report(report):
