@@ -48,6 +48,31 @@ class DefaultGroup(click.Group):
             args = ["build", *args]
         return super().parse_args(ctx, args)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Bad arguments are told in the user's language, in one line, with where to find help."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "compile"
+            if default_lang() == "en" or "--lang=en" in (args or sys.argv) or _lang_en(args or sys.argv):
+                click.echo(f"Bad arguments: {exc.format_message()} (see `{command} --help`)", err=True)
+            else:
+                click.echo(f"参数有误：{exc.format_message()}（运行 {command} --help 查看用法）", err=True)
+            sys.exit(EXIT_UNUSABLE)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(EXIT_DATA)
+
+
+def _lang_en(argv) -> bool:
+    argv = list(argv)
+    return any(a == "--lang" and i + 1 < len(argv) and argv[i + 1] == "en" for i, a in enumerate(argv))
+
 
 def common_options(func):
     @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -132,6 +157,10 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
         target = None
         if output is not None:
             target = output / default_output(path).name if many or output.is_dir() else output
+            if target.suffix.lower() != ".docx":
+                raise click.BadParameter("输出文件应以 .docx 结尾（PDF、网页请用 --pdf、--html）。" if lang == "zh"
+                                         else "The output must end in .docx (use --pdf/--html for the others).",
+                                         param_hint="-o")
             if target.resolve() == path.resolve():
                 raise click.BadParameter("输出文件不能覆盖输入的工作簿。" if lang == "zh"
                                          else "The output cannot overwrite the input workbook.", param_hint="-o")

@@ -174,3 +174,16 @@ def test_an_output_folder_that_cannot_be_created(run, tmp_path):
     assert result.exit_code == 2
     assert "无法写入" in result.output
     assert "Traceback" not in result.output and "内部错误" not in result.output
+
+
+def test_output_must_be_a_docx(run, tmp_path):
+    result = run(SAMPLE_2021, "-o", tmp_path / "report.pdf")
+    assert result.exit_code == 2
+    assert "--pdf" in result.output
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_bad_arguments_are_explained_in_chinese(run, tmp_path):
+    result = run("new", "--year", 2018, "-o", tmp_path / "x.xlsx")
+    assert result.exit_code == 2
+    assert result.output.startswith("参数有误：") and "compile new --help" in result.output
