@@ -96,7 +96,7 @@ def common_options(func):
     return wrapper
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("compile", cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compile")
 def cli():
     """政府信息公开工作年度报告编制工具：填报表 → 校验 → Word 报告。"""
