@@ -271,7 +271,8 @@ def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int
             continue
         expected, c = grid_position(cell)
         expected += shift
-        if normalize_label(values.get((expected, c))) in {normalize_label(x) for x in (cell.text, *cell.aliases)}:
+        found = values.get((expected, c))
+        if found == cell.text or normalize_label(found) in {normalize_label(x) for x in (cell.text, *cell.aliases)}:
             continue
         found = find(cell.text, cell.aliases, c, expected)
         if found is not None and found != expected:
@@ -285,7 +286,19 @@ def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int
     return rows
 
 
+_LABELS: dict[tuple[int, tuple[str, ...]], tuple[Table, str]] = {}
+
+
 def _value_label(table: Table, key: tuple[str, ...]) -> str:
+    """「一、本年新收政府信息公开申请数量/自然人」: what a value cell is, for messages (cached: the
+    definitions live as long as the process)."""
+    cached = _LABELS.get((id(table), key))
+    if cached is None or cached[0] is not table:
+        cached = _LABELS[(id(table), key)] = (table, _describe(table, key))
+    return cached[1]
+
+
+def _describe(table: Table, key: tuple[str, ...]) -> str:
     if table.kind == "blocks":
         block = next(b for b in table.blocks if b.id == key[0])
         row = next(r for r in block.rows if r.id == key[1])
