@@ -26,6 +26,7 @@ from .pipeline import CompileResult, Options, compile_workbook, default_output
 from .presentation import findings_table, sort_findings, status_line
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+YEARS = click.IntRange(min(f.first_year for f in all_formats().values()), 2100)  # the formats we know
 
 
 def default_lang() -> str:
@@ -267,7 +268,7 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="汇总结果（标准填报表 .xlsx）。")
 @click.option("--org", default=None, help="汇总后的机关名称（如 临江区人民政府；默认「汇总」）。")
-@click.option("--year", type=click.IntRange(2019, 2100), default=None,
+@click.option("--year", type=YEARS, default=None,
               help="只汇总该年度的填报表（其他年度的列为未纳入）。")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
@@ -307,7 +308,7 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 
 
 @cli.command("new")
-@click.option("--year", type=click.IntRange(2019, 2100), required=True, help="报告年度，如 2024。")
+@click.option("--year", type=YEARS, required=True, help="报告年度，如 2024。")
 @click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None,
               help="年报格式（默认按年度：2019–2020 用 2019 格式，2021 起用 2021 格式）。")
 @click.option("--org", default="", help="机关名称（可选，预先填入）。")
