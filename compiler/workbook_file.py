@@ -13,8 +13,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from .findings import UnusableFile
 from .zip_limits import MAX_FILE_BYTES, human_size, zip_excess
 from .xlsx_fast import FastSheet, open_fast, sheet_values_fast
@@ -150,6 +148,8 @@ def _open_openpyxl(path: Path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
+            from openpyxl import load_workbook  # only for workbooks the lean reader declines
+
             return load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged parts; each means the same to a user
         name = type(exc).__name__

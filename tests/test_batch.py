@@ -241,3 +241,22 @@ def test_formula_typed_as_org_name_stays_inert_in_summary_and_rollup(tmp_path):
     units = load_workbook(rolled)["汇总单位"]
     cells = [c for row in units.iter_rows() for c in row if c.value == formula]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_lean_reader_number_format_rules_match_openpyxl():
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+    from openpyxl.utils.datetime import WINDOWS_EPOCH, MAC_EPOCH, from_excel
+
+    from compiler import xlsx_fast
+
+    for number, code in BUILTIN_FORMATS.items():
+        assert (number in xlsx_fast.DATE_BUILTINS) == is_date_format(code), (number, code)
+        assert (number in xlsx_fast.TIMEDELTA_BUILTINS) == is_timedelta_format(code), (number, code)
+    for code in ['yyyy"年"m"月"d"日"', "0", "0.0000", "0.####", "General", "[$-804]yyyy年m月d日", "[Red]0.00",
+                 "[h]:mm:ss", '"days"0', "mm:ss.0", "@", "_(* #,##0_)", 'yyyy\\-mm\\-dd']:
+        assert xlsx_fast.is_date_format(code) == is_date_format(code), code
+        assert xlsx_fast.is_timedelta_format(code) == is_timedelta_format(code), code
+    for serial in (1, 59, 60, 61, 45677, 45677.5, 45677.999988, 0.25, 0.5):
+        for epoch in (WINDOWS_EPOCH, MAC_EPOCH):
+            assert xlsx_fast.from_excel(serial, epoch) == from_excel(serial, epoch), (serial, epoch)
+    assert xlsx_fast.coordinate_to_tuple("AB12") == (12, 28)
