@@ -11,6 +11,7 @@ import re
 from .definition import Format
 from .figures import figure_cells, figure_value
 from .findings import Finding
+from .values import chinese_int
 from .workbook_reader import ReadResult, pointer
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
@@ -30,7 +31,7 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
     findings = []
     for check in fmt.text_checks:
         for match in re.finditer(check["pattern"], sentence):
-            stated = int(match.group(1))
+            stated = int(match.group(1)) if match.group(1).isdigit() else chinese_int(match.group(1))
             actual = figure_value(fmt, result.data, check["figure"])
             if stated == actual:
                 continue

@@ -334,8 +334,14 @@ def _validate(fmt: Format) -> None:
                 fail(f"table {table.id}: unknown {rule.axis} id(s) {unknown}")
     for name, spec in fmt.figures.items():
         table = fmt.tables.get(spec["table"])
-        if table is None or not set(spec["rows"]) <= {r.id for r in table.row_leaves()} \
-                or not set(spec["columns"]) <= {c.id for c in table.column_leaves()}:
+        if table is None:
+            fail(f"figure {name!r} names an unknown table")
+        if "block" in spec:
+            block = next((b for b in table.blocks if b.id == spec["block"]), None)
+            rows, cols = ({r.id for r in block.rows}, {c.id for c in block.columns}) if block else (set(), set())
+        else:
+            rows, cols = {r.id for r in table.row_leaves()}, {c.id for c in table.column_leaves()}
+        if not set(spec["rows"]) <= rows or not set(spec["columns"]) <= cols:
             fail(f"figure {name!r} names cells that do not exist")
     for check in fmt.text_checks:
         if check["figure"] not in fmt.figures:

@@ -11,13 +11,22 @@ import re
 from .definition import Format
 
 
-def figure_cells(fmt: Format, name: str) -> list[tuple[str, str, str]]:
+def figure_cells(fmt: Format, name: str) -> list[tuple[str, ...]]:
+    """Paths of the figure's cells inside ``data["tables"]``: (table, row, col), or (table, block,
+    row, col) for a block of table 二."""
     spec = fmt.figures[name]
-    return [(spec["table"], row, col) for row in spec["rows"] for col in spec["columns"]]
+    head = (spec["table"], spec["block"]) if "block" in spec else (spec["table"],)
+    return [(*head, row, col) for row in spec["rows"] for col in spec["columns"]]
+
+
+def _value(tables: dict, path: tuple[str, ...]):
+    for part in path:
+        tables = tables[part]
+    return tables
 
 
 def figure_value(fmt: Format, data: dict, name: str) -> int:
-    return sum(data["tables"][table][row][col] for table, row, col in figure_cells(fmt, name))
+    return sum(_value(data["tables"], path) for path in figure_cells(fmt, name))
 
 
 def summary_sentence(fmt: Format, data: dict) -> str:
@@ -27,8 +36,8 @@ def summary_sentence(fmt: Format, data: dict) -> str:
 
 
 def summary_formula(fmt: Format, cell_address) -> str:
-    """An Excel formula that shows the summary sentence live; ``cell_address(table, row, col)``
-    gives the sheet-qualified address of a value cell."""
+    """An Excel formula that shows the summary sentence live; ``cell_address(*path)`` gives the
+    sheet-qualified address of a value cell."""
     parts = re.split(r"\{(\w+)\}", fmt.summary_sentence)
     pieces = []
     for i, part in enumerate(parts):

@@ -15,6 +15,27 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _CHINESE_DATE = re.compile(r"^([〇零Oo一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
 
 
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def chinese_int(text: str) -> int:
+    """A count written in words: 五十 → 50, 一百零五 → 105, 两千三百 → 2300, 二〇二四 → 2024."""
+    digits = {**_CHINESE_DIGITS, "两": 2}
+    if not any(ch in _CHINESE_UNITS for ch in text):
+        return int("".join(str(digits[ch]) for ch in text))
+    total = section = number = 0
+    for ch in text:
+        if ch in digits:
+            number = digits[ch]
+        elif ch == "万":
+            total += (section + number) * 10000
+            section = number = 0
+        else:
+            section += (number or 1) * _CHINESE_UNITS[ch]
+            number = 0
+    return total + section + number
+
+
 def _chinese_number(text: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
     if "十" not in text:

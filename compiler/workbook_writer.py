@@ -292,7 +292,7 @@ def _summary_preview(ws, fmt: Format, row: int) -> None:
     head = ws.cell(row=row, column=TABLE_LEFT,
                    value="申请情况摘要（在「总体情况」等工作表 A 列选择「申请情况摘要」，报告中即写入这句话）：")
     head.font = HEADER_FONT
-    preview = ws.cell(row=row + 1, column=TABLE_LEFT, value=summary_formula(fmt, lambda t, r, c: cells[(t, r, c)]))
+    preview = ws.cell(row=row + 1, column=TABLE_LEFT, value=summary_formula(fmt, lambda *path: cells[path]))
     preview.alignment = WRAP_LEFT
     preview.fill = CHECK_FILL
     ws.merge_cells(start_row=row + 1, start_column=TABLE_LEFT, end_row=row + 1, end_column=TABLE_LEFT + 9)

@@ -369,3 +369,17 @@ def test_a_deleted_row_is_named_as_missing(tmp_path):
     message = next(f for f in result.findings if f.code == "label_out_of_place").message()
     assert "「5.属于三类内部事务信息」行可能被删除" in message
     assert not result.ok
+
+
+@pytest.mark.parametrize("sentence,code_expected", [
+    ("全年共收到政府信息公开申请五十件。", True),  # the table says 0
+    ("全年共收到政府信息公开申请零件。", False),
+    ("作出行政处罚决定412件。", True),
+])
+def test_numbers_in_words_and_table_two_figures_are_checked(tmp_path, sentence, code_expected):
+    doc = valid_document()
+    doc["sections"]["overview"] = [{"kind": "paragraph", "text": sentence}]
+    result, found = findings_of(write_workbook(tmp_path / "t.xlsx", doc))
+    assert (("text_mismatch", "总体情况", "B5") in found) is code_expected
+    if "行政处罚" in sentence:
+        assert "主动公开!B13" in next(f for f in result.findings if f.code == "text_mismatch").message()
