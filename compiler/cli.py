@@ -91,7 +91,7 @@ def common_options(func):
             sys.exit(EXIT_DATA)
         except Exception as exc:  # the one place an unexpected failure becomes a sentence
             if debug:
-                traceback.print_exc()
+                traceback.print_exc()  # only with --debug
             click.echo(internal_error(exc).message(lang), err=True)
             sys.exit(EXIT_INTERNAL)
     return wrapper
