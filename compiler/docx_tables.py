@@ -8,11 +8,16 @@ in Word.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from .grid import Cell
 from .report_context import FilledGrid
 from .values import xml_safe
+
+def escape(text: str) -> str:
+    """& < > as XML entities (xml.sax.saxutils would pull in urllib at start-up)."""
+    return _html_escape(text, quote=False)
+
 
 TEXT_WIDTH = 8845  # twips: A4 minus the GB/T 9704 left and right margins
 TABLE_STYLE = "TableText"
