@@ -59,5 +59,3 @@ def write_atomic(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
 
-
-deterministic_docx = deterministic_zip

@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
-from .docx_output import deterministic_docx
+from .docx_output import deterministic_zip
 from .docx_tables import WordTable
 
 
@@ -141,7 +141,7 @@ def render_docx_plain(template: Path, context: dict) -> bytes:
     _set_properties(tpl, context)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return deterministic_docx(buffer.getvalue())
+    return deterministic_zip(buffer.getvalue())
 
 
 def _set_properties(tpl: DocxTemplate, context: dict) -> None:

@@ -13,8 +13,6 @@ Amounts are summed as decimals, so 0.1 + 0.2 stays 0.3 and the result passes the
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +22,6 @@ from openpyxl.styles import Font
 
 from .batch import ordered_map
 from .definition import Format, get_format
-from .docx_output import deterministic_zip, write_atomic
 from .document import blank_document
 from .findings import Finding, UnusableFile, internal_error
 from .figures import figure_value
@@ -32,7 +29,7 @@ from .grid import table_grid
 from .sheet_layout import column_letter
 from .pipeline import Options, validate_workbook
 from .rules import compute_totals
-from .workbook_writer import build_workbook
+from .workbook_writer import build_workbook, write_deterministic
 
 UNITS_SHEET = "汇总单位"
 class RollupRefused(Exception):
@@ -214,12 +211,7 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
         _append_text_safe(ws, [i, unit.org, unit.year, Path(unit.source).name, unit.reason])
     for col, width in enumerate((8, 28, 8, 8, 36) + (14,) * len(fmt.figures), start=1):
         ws.column_dimensions[column_letter(col)].width = width
-    stamp = dt.datetime(year, 1, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    wb.properties.creator = wb.properties.lastModifiedBy = "compiler"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomic(Path(output), deterministic_zip(buffer.getvalue(), modified=stamp.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    write_deterministic(wb, output, year)
 
 
 def rollup(sources: list[Path], output: Path, org: str = "汇总", jobs: int = 1, lang: str = "zh",

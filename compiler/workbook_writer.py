@@ -347,10 +347,16 @@ def _narrative_sheet(ws, section: Section, document: dict | None) -> None:
 def save_workbook(fmt: Format, year: int, path, org: str = "", document: dict | None = None) -> None:
     """Write the workbook atomically, with fixed properties so the same input gives the same bytes."""
     wb = build_workbook(fmt, year, org or (document or {}).get("meta", {}).get("org", ""), document)
+    wb.properties.title = f"{MARKER_TITLE}（{fmt.id} 格式）"
+    write_deterministic(wb, path, year)
+
+
+def write_deterministic(wb: Workbook, path, year) -> None:
+    """Save ``wb`` atomically with properties dated from the report year, never the clock, so the same
+    input gives the same bytes (openpyxl stamps 'modified' with the current time while saving)."""
     stamp = dt.datetime(year if isinstance(year, int) else 2000, 1, 1)
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "compiler"
-    wb.properties.title = f"{MARKER_TITLE}（{fmt.id} 格式）"
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(Path(path), deterministic_zip(buffer.getvalue(), modified=stamp.strftime("%Y-%m-%dT%H:%M:%SZ")))

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compiler.definition import all_formats  # noqa: E402
-from compiler.docx_output import deterministic_docx  # noqa: E402
+from compiler.docx_output import deterministic_zip  # noqa: E402
 
 # Fonts: change here or in Word (Styles pane). WPS users without the _GB2312 fonts may use 仿宋/楷体.
 BODY_FONT = "仿宋_GB2312"
@@ -239,7 +239,7 @@ def build_template(format_id: str) -> bytes:
     core.revision = 1
     buffer = BytesIO()
     doc.save(buffer)
-    return deterministic_docx(buffer.getvalue())
+    return deterministic_zip(buffer.getvalue())
 
 
 def main() -> None:
