@@ -63,8 +63,8 @@ def _balanced_requests(rng: random.Random, fmt) -> dict:
 
 
 def make_document(i: int, seed: int) -> dict:
-    from compiler.definition import get_format
-    from compiler.document import blank_document, with_values
+    from compiler.document.blank import blank_document, with_values
+    from compiler.formats.definition import get_format
 
     rng = random.Random(seed * 100_003 + i)
     format_id, year = ("2021", rng.choice([2023, 2024])) if rng.random() < 0.8 else ("2019", 2020)
@@ -94,8 +94,8 @@ def make_document(i: int, seed: int) -> dict:
 
 
 def _write_one(args) -> str:
-    from compiler.definition import get_format
-    from compiler.workbook_writer import save_workbook
+    from compiler.formats.definition import get_format
+    from compiler.workbook.writer import save_workbook
 
     i, seed, folder = args
     doc = make_document(i, seed)
@@ -139,11 +139,11 @@ def naive_loop(paths: list[Path], out: Path) -> float:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     from openpyxl import load_workbook
 
-    from compiler.docx_render import word_table
-    from compiler.report_context import build_context
-    from compiler.resources import default_template
-    from compiler.rules import compute_totals
-    from compiler.workbook_reader import _read
+    from compiler.checks.arithmetic import compute_totals
+    from compiler.common.resources import default_template
+    from compiler.render.context import build_context
+    from compiler.render.word import word_table
+    from compiler.workbook.reader import _read
 
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -19,11 +19,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .definition import UnknownFormat, all_formats, format_for_year, get_format
-from .findings import UnusableFile, internal_error
-from .pipeline import CompileResult, Options, compile_workbook, default_output
-from .presentation import findings_table, sort_findings, status_line
+from compiler import __version__
+from compiler.formats.definition import (
+    UnknownFormat,
+    all_formats,
+    format_for_year,
+    get_format,
+)
+from compiler.messages.findings import UnusableFile, internal_error
+from compiler.messages.presentation import findings_table, sort_findings, status_line
+from compiler.pipeline import CompileResult, Options, compile_workbook, default_output
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 YEARS = click.IntRange(min(f.first_year for f in all_formats().values()), 2100)  # the formats we know
@@ -148,7 +153,7 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
                                                               ("pdf", write_pdf)) if wanted))
     if template is not None:
         _check_custom_template(template, lang)  # before anything is compiled
-    from .batch import is_batch
+    from compiler.inbox.batch import is_batch
 
     if is_batch(workbooks):
         sys.exit(_build_batch(workbooks, output, options, jobs, force, lang))
@@ -194,7 +199,13 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
 
 def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
     """``compile inbox/ -o reports/``: every workbook, in parallel; exit 1 when any had errors."""
-    from .batch import expand_inputs, progress_line, run_batch, summary_table, totals_line
+    from compiler.inbox.batch import (
+        expand_inputs,
+        progress_line,
+        run_batch,
+        summary_table,
+        totals_line,
+    )
 
     sources = expand_inputs(workbooks)
     if not sources:
@@ -275,9 +286,9 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
 @common_options
 def rollup(workbooks, output, org, year, jobs, force, lang):
     """把同一年度各单位的填报表逐格相加（表二、三、四），生成汇总填报表。"""
-    from .batch import default_jobs, expand_inputs
-    from .rollup import UNITS_SHEET, RollupRefused
-    from .rollup import rollup as run_rollup
+    from compiler.inbox.batch import default_jobs, expand_inputs
+    from compiler.inbox.rollup import UNITS_SHEET, RollupRefused
+    from compiler.inbox.rollup import rollup as run_rollup
 
     zh = lang == "zh"
     if output.suffix.lower() != ".xlsx":
@@ -318,7 +329,7 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 @common_options
 def new(year, format_id, org, output, force, lang):
     """生成标准填报表（Excel），交各机关填写。"""
-    from .workbook_writer import save_workbook
+    from compiler.workbook.writer import save_workbook
 
     try:
         fmt = get_format(format_id) if format_id else format_for_year(year)
@@ -342,7 +353,7 @@ def new(year, format_id, org, output, force, lang):
 @common_options
 def template_check(template, lang):
     """检查自定义 Word 模板：未知变量、被拆分的标记、不配对的块、禁止的写法。"""
-    from .template_lint import check_template
+    from compiler.template_lint.docx_side import check_template
 
     report = check_template(template)
     for line in report.lines(lang):
@@ -353,7 +364,7 @@ def template_check(template, lang):
 
 def _check_custom_template(template: Path, lang: str) -> None:
     """``--template``: a template that fails the lint is refused, with the lint's report (exit 2)."""
-    from .template_lint import check_template
+    from compiler.template_lint.docx_side import check_template
 
     report = check_template(template)
     if report.ok:
@@ -376,7 +387,7 @@ def _template_errors() -> tuple:
 
 def _template_failed(template: Path, exc: Exception, lang: str) -> None:
     """A custom template that got past the lint but failed while rendering (sandbox, undefined name)."""
-    from .findings import Finding
+    from compiler.messages.findings import Finding
 
     detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     finding = Finding("template_render_failed", params={"path": str(template), "detail": f"{type(exc).__name__}: {detail}",

@@ -11,18 +11,25 @@ import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .definition import Format
-from .cross_checks import check_previous_year, check_text_against_tables
-from .docx_output import write_atomic
-from .docx_render import render_docx, word_table
-from .findings import Finding, UnusableFile
-from .html_output import report_html
-from .pdf_output import PdfUnavailable, docx_to_pdf
-from .report_context import build_context
-from .resources import default_template
-from .rules import check_balances, check_completeness, check_typed_totals, compute_totals
-from .schema import validate
-from .workbook_reader import ReadResult, pointer, read_workbook
+from compiler.checks.arithmetic import (
+    check_balances,
+    check_typed_totals,
+    compute_totals,
+)
+from compiler.checks.completeness import check_completeness
+from compiler.checks.previous_year import check_previous_year
+from compiler.checks.schema import validate
+from compiler.checks.text import check_text_against_tables
+from compiler.common.files import write_atomic
+from compiler.common.resources import default_template
+from compiler.document.model import ReadResult, pointer
+from compiler.formats.definition import Format
+from compiler.messages.findings import Finding, UnusableFile
+from compiler.render.context import build_context
+from compiler.render.pdf import PdfUnavailable, docx_to_pdf
+from compiler.render.web_page import report_html
+from compiler.render.word import render_docx, word_table
+from compiler.workbook.reader import read_workbook
 
 
 @dataclass

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from compiler.definition import get_format
-from compiler.document import blank_document, with_values
-from compiler.workbook_writer import save_workbook
+from compiler.document.blank import blank_document, with_values
+from compiler.formats.definition import get_format
+from compiler.workbook.writer import save_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import SAMPLES, valid_document, write_workbook
 from openpyxl import load_workbook
 
-from compiler.document import with_values
+from compiler.document.blank import with_values
 from compiler.pipeline import Options, compile_workbook
-from helpers import SAMPLES, valid_document, write_workbook
 
 # 2021 format, year 2024: table 三 starts on row 7 (一、本年新收), columns D (自然人) … J (总计)
 
@@ -352,7 +352,7 @@ def test_a_sub_heading_left_without_text_is_a_warning(tmp_path):
 
 
 def test_a_lock_file_is_named_for_what_it_is(tmp_path):
-    from compiler.findings import UnusableFile
+    from compiler.messages.findings import UnusableFile
     lock = tmp_path / "~$book.xlsx"
     lock.write_bytes(b"\x00" * 165)
     with pytest.raises(UnusableFile) as caught:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
-
-from compiler.batch import expand_inputs, is_batch
-from compiler.cli import cli
-from compiler.safe_names import NameClaims, inside, report_base, safe_component
 from helpers import valid_document, write_workbook
-from compiler.document import with_values
+
+from compiler.cli import cli
+from compiler.document.blank import with_values
+from compiler.inbox.batch import expand_inputs, is_batch
+from compiler.inbox.names import NameClaims, inside, report_base, safe_component
 
 
 def run(*args, lang="zh"):
@@ -170,10 +170,10 @@ def test_hostile_org_names_write_inside_the_output_folder(tmp_path):
 # --- the fast paths give exactly what the reference libraries give -----------------------------
 
 def test_prepared_template_renders_the_same_bytes_as_plain_docxtpl(inbox):
-    from compiler.docx_render import render_docx, render_docx_plain, word_table
+    from compiler.common.resources import default_template
     from compiler.pipeline import validate_workbook
-    from compiler.report_context import build_context
-    from compiler.resources import default_template
+    from compiler.render.context import build_context
+    from compiler.render.word import render_docx, render_docx_plain, word_table
 
     for name in ("a.xlsx", "b.xlsx"):
         read, _ = validate_workbook(inbox / name)
@@ -185,8 +185,9 @@ def test_prepared_template_renders_the_same_bytes_as_plain_docxtpl(inbox):
 
 def test_lean_reader_reads_what_openpyxl_reads(inbox):
     from helpers import SAMPLE_2021, SEED_WORKBOOK
-    from compiler.workbook_file import _open_openpyxl, open_workbook, sheet_values
-    from compiler.xlsx_fast import FastWorkbook
+
+    from compiler.workbook.fast_xlsx import FastWorkbook
+    from compiler.workbook.opening import _open_openpyxl, open_workbook, sheet_values
 
     for path in (inbox / "a.xlsx", inbox / "b.xlsx", SAMPLE_2021, SEED_WORKBOOK):
         fast, reference = open_workbook(path), _open_openpyxl(path)
@@ -202,7 +203,8 @@ def test_lean_reader_reads_what_openpyxl_reads(inbox):
 
 def test_lean_reader_hands_shared_formulas_to_openpyxl(tmp_path):
     from openpyxl import Workbook
-    from compiler.workbook_file import open_workbook, sheet_values
+
+    from compiler.workbook.opening import open_workbook, sheet_values
 
     wb = Workbook()
     wb.active.title = "s"
@@ -244,11 +246,14 @@ def test_formula_typed_as_org_name_stays_inert_in_summary_and_rollup(tmp_path):
 
 
 def test_lean_reader_number_format_rules_match_openpyxl():
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-    from openpyxl.utils.datetime import WINDOWS_EPOCH, MAC_EPOCH, from_excel
+    from openpyxl.styles.numbers import (
+        BUILTIN_FORMATS,
+        is_date_format,
+        is_timedelta_format,
+    )
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
-    from compiler import xlsx_fast
-
+    from compiler.workbook import fast_xlsx as xlsx_fast
     for number, code in BUILTIN_FORMATS.items():
         assert (number in xlsx_fast.DATE_BUILTINS) == is_date_format(code), (number, code)
         assert (number in xlsx_fast.TIMEDELTA_BUILTINS) == is_timedelta_format(code), (number, code)

@@ -4,10 +4,10 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLE_2021, SEED_WORKBOOK, paragraphs, workbook_with
 
 from compiler import cli as cli_module
 from compiler.cli import cli
-from helpers import SAMPLE_2021, SEED_WORKBOOK, paragraphs, workbook_with
 
 
 @pytest.fixture

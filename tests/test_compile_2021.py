@@ -2,11 +2,11 @@
 
 import pytest
 from docx import Document
-
-from compiler.pipeline import Options, compile_workbook
-from compiler.resources import default_template
 from helpers import SAMPLE_2021, paragraphs, row_by_label, tables
 from test_formats import LABELS_2019_ONLY, LABELS_2021_ONLY, LABELS_BOTH
+
+from compiler.common.resources import default_template
+from compiler.pipeline import Options, compile_workbook
 
 
 @pytest.fixture(scope="module")

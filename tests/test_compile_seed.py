@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from helpers import ROOT, SEED_WORKBOOK, paragraphs, row_by_label, tables
 
 from compiler.pipeline import compile_workbook
-from helpers import SEED_WORKBOOK, ROOT, paragraphs, row_by_label, tables
 
 GOLDEN = (ROOT / "tests" / "golden" / "seed-2020.txt").read_text(encoding="utf-8")
 

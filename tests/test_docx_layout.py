@@ -3,10 +3,10 @@
 import zipfile
 
 import pytest
+from helpers import SAMPLE_2021, W, body_xml, tables
 from lxml import etree
 
 from compiler.pipeline import compile_workbook
-from helpers import SAMPLE_2021, W, body_xml, tables
 
 NS = {"w": W[1:-1]}
 

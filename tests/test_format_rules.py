@@ -5,12 +5,17 @@ import copy
 import json
 
 import pytest
-
-from compiler.definition import FORMATS_DIR, FormatDefinitionError, _format, _validate
-from compiler.document import with_values
-from compiler.rules import check_balances, compute_totals
-from compiler.workbook_reader import read_workbook
 from helpers import valid_document, write_workbook
+
+from compiler.checks.arithmetic import check_balances, compute_totals
+from compiler.document.blank import with_values
+from compiler.formats.definition import (
+    FORMATS_DIR,
+    FormatDefinitionError,
+    _format,
+    _validate,
+)
+from compiler.workbook.reader import read_workbook
 
 
 def raw_2021():

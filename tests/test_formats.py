@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from compiler.definition import format_for_year, get_format, UnknownFormat
-from compiler.grid import table_grid
-from compiler.resources import schemas_dir
-from compiler.schema import build_schema
+from compiler.checks.schema import build_schema
+from compiler.common.resources import schemas_dir
+from compiler.formats.definition import UnknownFormat, format_for_year, get_format
+from compiler.formats.grid import table_grid
 
 LABELS_2021_ONLY = [
     "本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年处理决定数量", "本年收费金额（单位：万元）",

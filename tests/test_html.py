@@ -1,10 +1,10 @@
 """--html: a standalone, accessible page with real tables, parsed (not string-searched)."""
 
 import pytest
+from helpers import SAMPLE_2021, SEED_WORKBOOK
 from lxml import html as lxml_html
 
 from compiler.pipeline import Options, compile_workbook
-from helpers import SAMPLE_2021, SEED_WORKBOOK
 
 
 @pytest.fixture(scope="module", params=["2021", "2019"])

@@ -12,15 +12,15 @@ import zipfile
 
 import pytest
 from docx import Document
+from helpers import paragraphs, valid_document, write_workbook
 from lxml import etree
 
-from compiler import workbook_reader
-from compiler.definition import get_format
-from compiler.docx_render import render_docx, word_table
-from compiler.report_context import build_context
-from compiler.resources import default_template
+from compiler.common.resources import default_template
+from compiler.formats.definition import get_format
 from compiler.pipeline import Options, compile_workbook
-from helpers import paragraphs, valid_document, write_workbook
+from compiler.render.context import build_context
+from compiler.render.word import render_docx, word_table
+from compiler.workbook import reader as workbook_reader
 
 PAYLOADS = [
     "{{ 7*7 }}",

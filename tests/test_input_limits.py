@@ -11,10 +11,10 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-
-from compiler import workbook_file
-from compiler.cli import cli
 from helpers import workbook_with
+
+from compiler.cli import cli
+from compiler.workbook import opening as workbook_file
 
 SHEET = "xl/worksheets/sheet3.xml"
 LOL = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'

@@ -6,14 +6,14 @@ import shutil
 import subprocess
 
 import pytest
-
-from compiler.definition import get_format
-from compiler.document import with_values
-from compiler.grid import table_grid
-from compiler.rules import compute_totals
-from compiler.sheet_layout import TABLE_LEFT, check_row, grid_position
-from compiler.workbook_reader import read_workbook
 from helpers import SAMPLES, write_workbook
+
+from compiler.checks.arithmetic import compute_totals
+from compiler.document.blank import with_values
+from compiler.formats.definition import get_format
+from compiler.formats.grid import table_grid
+from compiler.workbook.layout import TABLE_LEFT, check_row, grid_position
+from compiler.workbook.reader import read_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")

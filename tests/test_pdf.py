@@ -6,12 +6,12 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLE_2021, SEED_WORKBOOK, valid_document, write_workbook
 
 from compiler.cli import cli
-from compiler.definition import get_format
-from compiler.grid import table_grid
+from compiler.formats.definition import get_format
+from compiler.formats.grid import table_grid
 from compiler.pipeline import Options, compile_workbook
-from helpers import SAMPLE_2021, SEED_WORKBOOK, valid_document, write_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from helpers import valid_document, write_workbook
 from openpyxl import load_workbook
 
 from compiler.cli import cli
-from compiler.definition import get_format
-from compiler.document import with_values
+from compiler.document.blank import with_values
+from compiler.formats.definition import get_format
+from compiler.inbox.rollup import UNITS_SHEET, Unit, sum_documents
 from compiler.pipeline import validate_workbook
-from compiler.rollup import UNITS_SHEET, Unit, sum_documents
-from helpers import valid_document, write_workbook
 
 
 def run(*args, lang="zh"):

@@ -5,10 +5,10 @@ import importlib.util
 import json
 
 import pytest
-
-from compiler.definition import get_format
-from compiler.workbook_writer import save_workbook
 from helpers import ROOT, SAMPLES
+
+from compiler.formats.definition import get_format
+from compiler.workbook.writer import save_workbook
 
 spec = importlib.util.spec_from_file_location("build_samples", ROOT / "tools" / "build_samples.py")
 build_samples = importlib.util.module_from_spec(spec)

@@ -11,16 +11,16 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from helpers import SAMPLE_2021, paragraphs, valid_document
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from compiler import template_lint
 from compiler.cli import cli
-from compiler.definition import get_format
-from compiler.docx_render import render_docx, word_table
-from compiler.report_context import build_context
-from compiler.resources import default_template
-from compiler.template_lint import check_template, lint_template
-from helpers import SAMPLE_2021, paragraphs, valid_document
+from compiler.common.resources import default_template
+from compiler.formats.definition import get_format
+from compiler.render.context import build_context
+from compiler.render.word import render_docx, word_table
+from compiler.template_lint import docx_side as template_lint
+from compiler.template_lint.docx_side import check_template, lint_template
 
 TEMPLATE = default_template("2021")
 ADDED = "正文第 22 段"

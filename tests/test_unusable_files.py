@@ -7,10 +7,10 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLE_2021, valid_document, write_workbook
 from openpyxl import Workbook, load_workbook
 
 from compiler.cli import cli
-from helpers import SAMPLE_2021, valid_document, write_workbook
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -146,7 +146,7 @@ def test_one_unusable_file_does_not_stop_the_others(tmp_path):
 
 def test_a_folder_given_where_a_workbook_is_expected(tmp_path):
     """On the command line a folder is an inbox (batch mode); to the pipeline it is not a workbook."""
-    from compiler.findings import UnusableFile
+    from compiler.messages.findings import UnusableFile
     from compiler.pipeline import compile_workbook
     with pytest.raises(UnusableFile) as caught:
         compile_workbook(make_folder(tmp_path))

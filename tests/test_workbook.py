@@ -4,17 +4,17 @@ and the round trip document → workbook → document."""
 import json
 
 import pytest
-from openpyxl import load_workbook
-
-from compiler.definition import get_format
-from compiler.document import with_values
-from compiler.grid import table_grid
-from compiler.sheet_layout import MARKER_SHEET, grid_position, address
-from compiler.workbook_reader import read_workbook
-from compiler.rules import compute_totals
-from compiler.workbook_writer import save_workbook
 from helpers import SAMPLES, valid_document, write_workbook
-from test_formats import LABELS_BOTH, LABELS_2019_ONLY, LABELS_2021_ONLY
+from openpyxl import load_workbook
+from test_formats import LABELS_2019_ONLY, LABELS_2021_ONLY, LABELS_BOTH
+
+from compiler.checks.arithmetic import compute_totals
+from compiler.document.blank import with_values
+from compiler.formats.definition import get_format
+from compiler.formats.grid import table_grid
+from compiler.workbook.layout import MARKER_SHEET, address, grid_position
+from compiler.workbook.reader import read_workbook
+from compiler.workbook.writer import save_workbook
 
 SHEETS = ["填写说明", "基本信息", "总体情况", "主动公开", "依申请公开", "复议诉讼", "问题及改进", "其他事项"]
 

@@ -13,9 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compiler.definition import get_format  # noqa: E402
-from compiler.document import blank_document, with_values  # noqa: E402
-from compiler.workbook_writer import save_workbook  # noqa: E402
+from compiler.document.blank import blank_document, with_values  # noqa: E402
+from compiler.formats.definition import get_format  # noqa: E402
+from compiler.workbook.writer import save_workbook  # noqa: E402
 
 P, H = "paragraph", "heading"
 

@@ -22,8 +22,8 @@ from docx.shared import Mm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compiler.definition import all_formats  # noqa: E402
-from compiler.docx_output import deterministic_zip  # noqa: E402
+from compiler.common.zips import deterministic_zip  # noqa: E402
+from compiler.formats.definition import all_formats  # noqa: E402
 
 # Fonts: change here or in Word (Styles pane). WPS users without the _GB2312 fonts may use 仿宋/楷体.
 BODY_FONT = "仿宋_GB2312"

@@ -1,0 +1,64 @@
+"""The narrative against the tables: each sentence that states a figure of the tables must agree.
+
+Published reports often say 「共收到申请258件」 while the table says 275; the phrases that name
+each figure are data in the format definition.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compiler.document.figures import figure_cells, figure_value
+from compiler.document.model import ReadResult, pointer
+from compiler.document.values import chinese_int
+from compiler.formats.definition import Format
+from compiler.messages.findings import Finding
+
+_SENTENCE_END = re.compile(r"(?<=[。；！？])")
+
+
+def check_text_against_tables(result: ReadResult) -> list[Finding]:
+    fmt, data = result.format, result.data
+    findings = []
+    for section in fmt.narrative_sections():
+        for index, block in enumerate(data["sections"].get(section.id, [])):
+            for sentence in _SENTENCE_END.split(block["text"]):
+                findings += _check_sentence(result, fmt, section.id, index, sentence)
+    return findings
+
+
+def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int, sentence: str) -> list[Finding]:
+    findings = []
+    for check in fmt.text_checks:
+        for match in re.finditer(check["pattern"], sentence):
+            stated = int(match.group(1)) if match.group(1).isdigit() else chinese_int(match.group(1))
+            actual = figure_value(fmt, result.data, check["figure"])
+            if stated == actual:
+                continue
+            src = result.sources[pointer("sections", section_id, index, "text")]
+            findings.append(Finding("text_mismatch", src.sheet, src.cell, {
+                "sentence": sentence.strip(),
+                "phrase": match.group(0),
+                "stated": stated,
+                "actual": actual,
+                "label": fmt.figures[check["figure"]]["label"],
+                "table_cell": _cells_text(result, figure_cells(fmt, check["figure"])),
+            }))
+    return findings
+
+
+def _cells_text(result: ReadResult, cells) -> str:
+    """Where a figure lives: 依申请公开!J7, or 依申请公开!J11:J18 for a sum of adjacent rows."""
+    sources = [result.sources.get(pointer("tables", *c)) for c in cells]
+    sources = [s for s in sources if s is not None]
+    if not sources:
+        return ""
+    if len(sources) == 1:
+        return f"{sources[0].sheet}!{sources[0].cell}"
+    first, last = sources[0], sources[-1]
+    column = re.match(r"[A-Z]+", first.cell).group(0)
+    if all(s.sheet == first.sheet and re.fullmatch(rf"{column}\d+", s.cell) for s in sources):
+        rows = [int(s.cell[len(column):]) for s in sources]
+        if rows == list(range(rows[0], rows[0] + len(rows))):
+            return f"{first.sheet}!{first.cell}:{last.cell}"
+    return "、".join(f"{s.sheet}!{s.cell}" for s in sources)

@@ -1,0 +1,47 @@
+"""Building data documents in code: a complete, all-zero document of a format to start from.
+
+Samples, tests and the roll-up start from this and set the values they need, so they never spell
+out the hundreds of zero cells of table 三 by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from compiler.formats.definition import Format
+from compiler.formats.grid import table_grid
+
+
+def blank_document(fmt: Format, year: int | None = None, org: str = "") -> dict:
+    tables: dict = {}
+    for table in fmt.tables.values():
+        node_root = tables.setdefault(table.id, {})
+        for cell in table_grid(table).value_cells():
+            node = node_root
+            for part in cell.key[:-1]:
+                node = node.setdefault(part, {})
+            node[cell.key[-1]] = 0.0 if table.spec_for(cell.key).type == "amount" else 0
+    return {
+        "format": fmt.id,
+        "meta": {"org": org, "year": year, "date": "", "contact": ""},
+        "sections": {s.id: [] for s in fmt.narrative_sections()},
+        "fields": {f.id: None for s in fmt.sections for f in s.fields},
+        "tables": tables,
+    }
+
+
+def with_values(document: dict, table_id: str, values: dict) -> dict:
+    """A copy of ``document`` with ``values`` ({row: {col: n}} or {block: {row: {col: n}}}) set."""
+    out = copy.deepcopy(document)
+
+    def merge(target: dict, source: dict) -> None:
+        for key, value in source.items():
+            if isinstance(value, dict):
+                merge(target[key], value)
+            else:
+                if key not in target:
+                    raise KeyError(f"{table_id}: unknown cell {key!r}")
+                target[key] = value
+
+    merge(out["tables"][table_id], values)
+    return out

@@ -1,0 +1,349 @@
+"""Compiling a whole inbox: ``compile inbox/ -o reports/`` (a folder, several files, or a glob).
+
+Every workbook is compiled by ``pipeline.compile_workbook`` in a pool of worker processes; one
+failing workbook never stops the others. Workers write each report into a private staging folder
+inside the output folder; the main process takes the results back *in input order* and gives
+every report its final name (机关名称-年度, made safe by ``safe_names``), so names, collisions and
+the summary are the same whatever order the workers finish in. Invalid and unusable workbooks get
+an error report (``…-错误报告.txt``) the coordinator can e-mail back to the agency. At the end:
+a summary table on the terminal, and ``summary.csv`` (UTF-8 with BOM, for Excel) and
+``summary.json`` in the output folder.
+
+Worker start-up is cheap: on Linux the workers are forked from a process that has already imported
+the compiler, and each worker prepares a format's Word template once, on its first report of that
+format (``docx_render`` caches it), and reuses it for every later one.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from compiler.common.files import write_atomic
+from compiler.common.parallel import ordered_map
+from compiler.inbox.names import NameClaims, inside, report_base
+from compiler.messages.findings import Finding, UnusableFile, internal_error
+from compiler.messages.presentation import (
+    display_width,
+    findings_table,
+    pad,
+    sort_findings,
+    status_line,
+)
+from compiler.pipeline import Options, compile_workbook
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}  # the old ones are reported as unusable, not skipped
+GLOB_CHARS = set("*?[")
+SUMMARY_CSV, SUMMARY_JSON = "summary.csv", "summary.json"
+REPORT_SUFFIX = {"zh": "-错误报告.txt", "en": "-errors.txt"}
+
+VALID, INVALID, UNUSABLE, SKIPPED, FAILED = "valid", "invalid", "unusable", "skipped", "failed"
+STATUS_LABEL = {
+    "zh": {VALID: "通过", INVALID: "有错误", UNUSABLE: "无法使用", SKIPPED: "已跳过", FAILED: "内部错误"},
+    "en": {VALID: "valid", INVALID: "invalid", UNUSABLE: "unusable", SKIPPED: "skipped", FAILED: "failed"},
+}
+COLUMNS = {
+    "zh": ("工作簿", "机关名称", "年度", "格式", "状态", "错误数", "警告数", "输出文件", "说明"),
+    "en": ("Workbook", "Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Output", "Note"),
+}
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def is_batch(args: Iterable[Path]) -> bool:
+    """Several inputs, a folder or an unexpanded glob mean a batch; one file keeps the classic compile."""
+    args = list(args)
+    return len(args) > 1 or any(Path(a).is_dir() or _is_glob(a) for a in args)
+
+
+def _is_glob(arg) -> bool:
+    return not Path(arg).exists() and bool(GLOB_CHARS & set(str(arg)))
+
+
+def _wanted(path: Path) -> bool:
+    name = path.name
+    return (path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES
+            and not name.startswith(("~$", ".")))  # Excel/WPS lock files and hidden files
+
+
+def _hidden_below(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+
+
+def expand_inputs(args: Iterable[Path]) -> list[Path]:
+    """Folders (their workbooks, sub-folders included, sorted), globs (sorted matches) and files,
+    each path once."""
+    found: list[Path] = []
+    for arg in args:
+        arg = Path(arg)
+        if arg.is_dir():
+            found += sorted((p for p in arg.rglob("*") if _wanted(p) and not _hidden_below(p, arg)),
+                            key=lambda p: p.relative_to(arg).parts)
+        elif _is_glob(arg):
+            found += sorted(Path(p) for p in glob.glob(str(arg)) if _wanted(Path(p)))
+        else:
+            found.append(arg)  # a missing or odd file is reported for what it is
+    seen, unique = set(), []
+    for path in found:
+        key = os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _crashed(task, exc: BaseException):
+    if isinstance(task, CompileTask):
+        return BatchRow(index=task.index, source=task.source, status=FAILED, errors=1,
+                        message=_internal_message(exc, task.lang))
+    raise exc
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# --- one workbook (runs in a worker) ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompileTask:
+    index: int
+    source: str
+    staging: str
+    options: Options
+    lang: str
+
+
+@dataclass
+class BatchRow:
+    index: int
+    source: str
+    org: str = ""
+    year: int | None = None
+    format: str = ""
+    status: str = FAILED
+    errors: int = 0
+    warnings: int = 0
+    output: str = ""  # the report written (file name inside the output folder)
+    extra_outputs: list[str] = field(default_factory=list)
+    error_report: str = ""  # the error report written, for invalid and unusable workbooks
+    message: str = ""  # one sentence for unusable / skipped / failed
+    staged: list[str] = field(default_factory=list)
+    report_text: str = ""
+
+
+def _internal_message(exc: BaseException, lang: str) -> str:
+    return internal_error(exc).message(lang)
+
+
+def compile_one(task: CompileTask) -> BatchRow:
+    """Compile one workbook into the staging folder; never raises."""
+    path = Path(task.source)
+    row = BatchRow(index=task.index, source=task.source)
+    target = Path(task.staging) / f"{task.index}.docx"
+    try:
+        result = compile_workbook(path, output=target, options=task.options)
+    except UnusableFile as exc:
+        row.status, row.errors = UNUSABLE, 1
+        row.message = exc.finding.message(task.lang)
+        row.report_text = error_report_text(path, "", None, [exc.finding], task.lang)
+        return row
+    except Exception as exc:  # noqa: BLE001 - one bad workbook must not stop the batch
+        row.status, row.errors = FAILED, 1
+        row.message = _internal_message(exc, task.lang)
+        return row
+    meta = (result.data or {}).get("meta", {})
+    row.org = str(meta.get("org") or "")
+    row.year = meta.get("year") if isinstance(meta.get("year"), int) else None
+    row.format = result.format.id if result.format else ""
+    row.errors, row.warnings = len(result.errors), len(result.warnings)
+    if result.ok and result.output:
+        row.status = VALID
+        row.staged = [str(result.output), *map(str, result.extra_outputs)]
+    else:
+        row.status = INVALID
+        row.report_text = error_report_text(path, row.org, row.year, result.findings, task.lang)
+    return row
+
+
+def error_report_text(path: Path, org: str, year, findings: list[Finding], lang: str) -> str:
+    """The error report of one workbook, to send back to the agency."""
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    if lang == "en":
+        lines = ["Government information disclosure annual report — workbook check", "",
+                 f"Workbook: {path.name}", f"Organisation: {org or '—'}    Year: {year or '—'}", ""]
+    else:
+        lines = ["政府信息公开工作年度报告填报表校验结果", "",
+                 f"工作簿：{path.name}", f"机关名称：{org or '—'}    年度：{year or '—'}", ""]
+    lines.append(status_line(path.name, errors, warnings, lang))
+    if findings and not findings[0].sheet and not findings[0].cell and len(findings) == 1:
+        lines.append("  " + findings[0].message(lang))  # an unusable file: one sentence
+    else:
+        lines += findings_table(sort_findings(findings), lang)
+    lines.append("")
+    lines.append("Please correct the workbook as described above, save it as .xlsx and send it again."
+                 if lang == "en" else
+                 "请按以上说明在填报表中改正（黄色单元格为填写项），保存为 .xlsx 后重新报送。")
+    return "\n".join(lines) + "\n"
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+@dataclass
+class BatchOutcome:
+    out_dir: Path
+    rows: list[BatchRow]
+    summary_csv: Path
+    summary_json: Path
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status == VALID for r in self.rows)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+
+def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), jobs: int | None = None,
+              force: bool = False, lang: str = "zh", on_row: Callable[[BatchRow, int, int], None] | None = None
+              ) -> BatchOutcome:
+    """Compile ``sources`` into ``out_dir``; ``on_row(row, done, total)`` reports progress."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(jobs or default_jobs(), len(sources) or 1))
+    staging = Path(tempfile.mkdtemp(prefix=".compile-staging-", dir=out_dir))
+    claims = NameClaims()
+    claims.claim("summary", (".csv", ".json"))  # the run's own files keep their names
+    rows: list[BatchRow] = []
+    try:
+        tasks = (CompileTask(i, str(p), str(staging), options, lang) for i, p in enumerate(sources))
+        for row in ordered_map(compile_one, tasks, jobs, on_crash=_crashed):
+            _place(row, out_dir, claims, force, lang)
+            row.staged, row.report_text = [], ""
+            rows.append(row)
+            if on_row:
+                on_row(row, len(rows), len(sources))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _mark_duplicates(rows, lang)
+    csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
+    write_atomic(csv_path, summary_csv(rows, lang))
+    write_atomic(json_path, summary_json(rows, lang))
+    return BatchOutcome(out_dir, rows, csv_path, json_path)
+
+
+def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
+    """The same agency and year sent twice: both are compiled, and both rows say so."""
+    groups: dict[tuple, list[BatchRow]] = {}
+    for row in rows:
+        if row.org and row.year:
+            groups.setdefault((re.sub(r"\s+", "", row.org), row.year), []).append(row)
+    for group in groups.values():
+        if len(group) > 1:
+            names = "、".join(Path(r.source).name for r in group)
+            note = (f"Same organisation and year in {len(group)} workbooks: {names}." if lang == "en"
+                    else f"同一机关、年度有 {len(group)} 份填报表：{names}，请确认以哪份为准。")
+            for row in group:
+                row.message = f"{row.message} {note}".strip()
+
+
+def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: str) -> None:
+    """Move the staged report to its final name, or write the error report."""
+    base = report_base(row.org, row.year, Path(row.source).stem)
+    if row.status == VALID:
+        staged = [Path(p) for p in row.staged]
+        suffixes = tuple(p.suffix for p in staged)
+        name = claims.claim(base, suffixes)
+        targets = [inside(out_dir, name + s) for s in suffixes]
+        existing = [t for t in targets if t.exists()]
+        if existing and not force:
+            row.status = SKIPPED
+            row.message = (f"{existing[0].name} already exists; not overwritten (use --force)." if lang == "en"
+                           else f"{existing[0].name} 已存在，未覆盖（加 --force 覆盖）。")
+            return
+        for src, dst in zip(staged, targets):
+            os.replace(src, dst)
+        row.output, row.extra_outputs = targets[0].name, [t.name for t in targets[1:]]
+    elif row.report_text:
+        suffix = REPORT_SUFFIX.get(lang, REPORT_SUFFIX["zh"])
+        target = inside(out_dir, claims.claim(base, (suffix,)) + suffix)
+        if target.exists() and not force:
+            note = (f"{target.name} already exists; not overwritten (use --force)." if lang == "en"
+                    else f"{target.name} 已存在，未覆盖（加 --force 覆盖）。")
+            row.message = f"{row.message} {note}".strip()
+            return
+        write_atomic(target, row.report_text.encode("utf-8-sig"))
+        row.error_report = target.name
+
+
+# --- summary ------------------------------------------------------------------------------------
+
+def _cells(row: BatchRow, lang: str) -> tuple[str, ...]:
+    return (Path(row.source).name, row.org, str(row.year or ""), row.format, STATUS_LABEL[lang][row.status],
+            str(row.errors), str(row.warnings), row.output or row.error_report, row.message)
+
+
+def summary_table(rows: list[BatchRow], lang: str) -> list[str]:
+    head = COLUMNS[lang]
+    body = [_cells(r, lang) for r in rows]
+    widths = [max(display_width(x[i]) for x in [head, *body]) for i in range(len(head) - 1)]
+    return ["  ".join(pad(v, w) for v, w in zip(line, widths)) + "  " + line[-1] for line in [head, *body]]
+
+
+def summary_csv(rows: list[BatchRow], lang: str) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS[lang])
+    for row in rows:
+        writer.writerow([_inert(cell) for cell in _cells(row, lang)])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+
+
+def _inert(text: str) -> str:
+    """Agency text Excel would run as a formula (=, +, -, @) is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def summary_json(rows: list[BatchRow], lang: str) -> bytes:
+    units = []
+    for row in rows:
+        item = asdict(row)
+        for key in ("index", "staged", "report_text"):
+            item.pop(key)
+        item["status_label"] = STATUS_LABEL[lang][row.status]
+        units.append(item)
+    counts = {s: sum(1 for r in rows if r.status == s) for s in (VALID, INVALID, UNUSABLE, SKIPPED, FAILED)}
+    report = {"total": len(rows), **counts, "units": units}
+    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def totals_line(outcome: BatchOutcome, lang: str) -> str:
+    c = outcome.count
+    if lang == "en":
+        return (f"{len(outcome.rows)} workbook(s): {c(VALID)} valid, {c(INVALID)} invalid, {c(UNUSABLE)} unusable"
+                + (f", {c(SKIPPED)} skipped" if c(SKIPPED) else "") + (f", {c(FAILED)} failed" if c(FAILED) else "")
+                + f". Summary: {outcome.summary_csv}")
+    return (f"共 {len(outcome.rows)} 个工作簿：通过 {c(VALID)}，有错误 {c(INVALID)}，无法使用 {c(UNUSABLE)}"
+            + (f"，已跳过 {c(SKIPPED)}" if c(SKIPPED) else "") + (f"，内部错误 {c(FAILED)}" if c(FAILED) else "")
+            + f"。汇总表：{outcome.summary_csv}")
+
+
+def progress_line(row: BatchRow, done: int, total: int, lang: str) -> str:
+    where = row.output or row.error_report
+    label = STATUS_LABEL[lang][row.status]
+    line = f"[{done}/{total}] {label}  {Path(row.source).name}"
+    if where:
+        line += f" → {where}"
+    if row.message and row.status != VALID:
+        line += f"  {row.message}"
+    return line

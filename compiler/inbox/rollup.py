@@ -1,0 +1,226 @@
+"""Rolling up an inbox: ``compile rollup inbox/ -o 汇总.xlsx``.
+
+Tables 二, 三 and 四 are summed cell by cell over the valid workbooks of one year and format (the
+aggregation a jurisdiction's 主管部门 publishes, reference section 8); derived totals are then
+recomputed by ``rules.compute_totals``. Every 勾稽关系 is linear in the detail cells, so a sum of
+balanced tables balances too: the roll-up satisfies the same rules by construction. The result is
+a standard workbook (check it, write its narrative, compile it like any other) plus a sheet
+「汇总单位」 listing the units included, those excluded and why, and each unit's key figures.
+
+Refused: workbooks of different years or formats, and the same 机关名称 and 年度 twice.
+Amounts are summed as decimals, so 0.1 + 0.2 stays 0.3 and the result passes the decimals rule.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.styles import Font
+
+from compiler.checks.arithmetic import compute_totals
+from compiler.common.parallel import ordered_map
+from compiler.document.blank import blank_document
+from compiler.document.figures import figure_value
+from compiler.formats.definition import Format, get_format
+from compiler.formats.grid import table_grid
+from compiler.messages.findings import Finding, UnusableFile, internal_error
+from compiler.pipeline import Options, validate_workbook
+from compiler.workbook.layout import column_letter
+from compiler.workbook.writer import build_workbook, write_deterministic
+
+UNITS_SHEET = "汇总单位"
+class RollupRefused(Exception):
+    """The inputs cannot be rolled up together; carries the finding to show."""
+
+    def __init__(self, code: str, **params):
+        self.finding = Finding(code, params=params)
+        super().__init__(self.finding.message())
+
+
+@dataclass
+class Unit:
+    source: str
+    org: str = ""
+    year: int | None = None
+    format: str = ""
+    status: str = "valid"  # valid / invalid / unusable / other_year
+    reason: str = ""
+    tables: dict | None = None
+    fields: dict | None = None
+
+
+@dataclass
+class RollupResult:
+    output: Path
+    format: Format
+    year: int
+    included: list[Unit] = field(default_factory=list)
+    excluded: list[Unit] = field(default_factory=list)
+    document: dict | None = None
+
+
+def _read_unit(task: tuple[str, str]) -> Unit:
+    """Validate one workbook (runs in a worker); keeps only what the roll-up needs."""
+    source, lang = task
+    unit = Unit(source=source)
+    try:
+        result, findings = validate_workbook(Path(source), Options())
+    except UnusableFile as exc:
+        unit.status, unit.reason = "unusable", exc.finding.message(lang)
+        return unit
+    except Exception as exc:  # noqa: BLE001 - one bad workbook must not stop the roll-up
+        unit.status = "unusable"
+        unit.reason = internal_error(exc).message(lang)
+        return unit
+    meta = result.data.get("meta", {})
+    unit.org = str(meta.get("org") or "")
+    unit.year = meta.get("year") if isinstance(meta.get("year"), int) else None
+    unit.format = result.format.id
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        first = errors[0]
+        unit.status = "invalid"
+        unit.reason = Finding("rollup_invalid", params={
+            "errors": len(errors), "where": first.where or "—", "first": first.message(lang)}).message(lang)
+        return unit
+    unit.tables = result.data["tables"]
+    unit.fields = result.data.get("fields", {})
+    return unit
+
+
+def _org_key(org: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", org).split()).casefold()
+
+
+def collect(sources: list[Path], jobs: int = 1, lang: str = "zh", year: int | None = None) -> list[Unit]:
+    return list(ordered_map(_read_unit, [(str(p), lang) for p in sources], jobs))
+
+
+def plan(units: list[Unit], lang: str = "zh", year: int | None = None) -> tuple[list[Unit], list[Unit]]:
+    """Split units into included and excluded; refuse mixed years/formats and duplicates."""
+    excluded = [u for u in units if u.status != "valid"]
+    valid = [u for u in units if u.status == "valid"]
+    if year is not None:
+        for unit in valid:
+            if unit.year != year:
+                unit.status = "other_year"
+                unit.reason = Finding("rollup_other_year", params={"year": unit.year, "expected": year}).message(lang)
+                excluded.append(unit)
+        valid = [u for u in valid if u.status == "valid"]
+    if not valid:
+        raise RollupRefused("rollup_empty", count=len(units))
+    groups: dict[tuple, list[Unit]] = {}
+    for unit in valid:
+        groups.setdefault((unit.year, unit.format), []).append(unit)
+    if len(groups) > 1:
+        parts = []
+        for (y, f), members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0]))):
+            names = ("、" if lang != "en" else ", ").join(Path(u.source).name for u in members[:3])
+            names += "…" if len(members) > 3 else ""
+            parts.append(f"{y}, format {f}: {len(members)} ({names})" if lang == "en"
+                         else f"{y} 年度（{f} 格式）{len(members)} 个：{names}")
+        raise RollupRefused("rollup_mixed", groups=("; " if lang == "en" else "；").join(parts))
+    seen: dict[tuple, Unit] = {}
+    for unit in valid:
+        key = (_org_key(unit.org), unit.year)
+        if key in seen:
+            raise RollupRefused("rollup_duplicate", org=unit.org, year=unit.year,
+                                first=seen[key].source, second=unit.source)
+        seen[key] = unit
+    return valid, excluded
+
+
+def sum_documents(fmt: Format, year: int, org: str, units: list[Unit]) -> dict:
+    """The roll-up document: every detail cell and numeric field summed, totals recomputed."""
+    document = blank_document(fmt, year, org)
+    for table in fmt.tables.values():
+        target = document["tables"][table.id]
+        for cell in table_grid(table).value_cells():
+            if cell.derived:
+                continue
+            amount = table.spec_for(cell.key).type == "amount"
+            total = sum((_decimal(_get(u.tables[table.id], cell.key)) for u in units), Decimal(0))
+            _set(target, cell.key, float(total) if amount else int(total))
+    for section in fmt.sections:
+        for f in section.fields:
+            values = [u.fields.get(f.id) for u in units if u.fields and u.fields.get(f.id) is not None]
+            if values:
+                total = sum((_decimal(v) for v in values), Decimal(0))
+                document["fields"][f.id] = float(total) if f.spec.type == "amount" else int(total)
+    compute_totals(fmt, document)
+    return document
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value if value is not None else 0))
+
+
+def _get(node: dict, key: tuple[str, ...]):
+    for part in key:
+        node = node[part]
+    return node
+
+
+def _set(node: dict, key: tuple[str, ...], value) -> None:
+    for part in key[:-1]:
+        node = node[part]
+    node[key[-1]] = value
+
+
+def key_figures(fmt: Format, unit_tables: dict) -> list:
+    """Each unit's figures as the format names them (本年新收, 予以公开 … 行政复议, 行政诉讼)."""
+    return [figure_value(fmt, {"tables": unit_tables}, name) for name in fmt.figures]
+
+
+def _append_text_safe(ws, values: list) -> None:
+    """Append a row; agency text that looks like a formula stays text on the coordinator's sheet."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+def write_rollup(output: Path, fmt: Format, year: int, document: dict, included: list[Unit],
+                 excluded: list[Unit], lang: str = "zh") -> None:
+    """The standard workbook filled with the sums, plus the units sheet; same bytes for the same input."""
+    # narrative left to the coordinator: the sheets get their usual prompts, as in a blank workbook
+    wb = build_workbook(fmt, year, document["meta"]["org"], {**document, "sections": {}})
+    ws = wb.create_sheet(UNITS_SHEET)
+    bold = Font(bold=True)
+    zh = lang != "en"
+    ws.append(["汇总单位" if zh else "Units included"])
+    ws["A1"].font = bold
+    head = ["序号", "机关名称", "年度", "格式", "工作簿"] if zh else ["No.", "Organisation", "Year", "Format", "Workbook"]
+    ws.append(head + [spec["label"] if zh else name for name, spec in fmt.figures.items()])
+    for i, unit in enumerate(included, start=1):
+        _append_text_safe(ws, [i, unit.org, unit.year, unit.format, Path(unit.source).name]
+                          + key_figures(fmt, unit.tables))
+    totals = key_figures(fmt, document["tables"])
+    ws.append(["合计" if zh else "Total", f"{len(included)} 个单位" if zh else f"{len(included)} units",
+               year, fmt.id, ""] + totals)
+    ws.append([])
+    ws.append(["未纳入汇总" if zh else "Excluded"])
+    ws.cell(row=ws.max_row, column=1).font = bold
+    ws.append(["序号", "机关名称", "年度", "工作簿", "原因"] if zh else ["No.", "Organisation", "Year", "Workbook", "Reason"])
+    if not excluded:
+        ws.append(["—", "无" if zh else "none"])
+    for i, unit in enumerate(excluded, start=1):
+        _append_text_safe(ws, [i, unit.org, unit.year, Path(unit.source).name, unit.reason])
+    for col, width in enumerate((8, 28, 8, 8, 36) + (14,) * len(fmt.figures), start=1):
+        ws.column_dimensions[column_letter(col)].width = width
+    write_deterministic(wb, output, year)
+
+
+def rollup(sources: list[Path], output: Path, org: str = "汇总", jobs: int = 1, lang: str = "zh",
+           year: int | None = None) -> RollupResult:
+    """Read, check and sum ``sources``; write the roll-up workbook. Raises RollupRefused."""
+    units = collect(sources, jobs=jobs, lang=lang)
+    included, excluded = plan(units, lang, year)
+    fmt = get_format(included[0].format)
+    the_year = included[0].year
+    document = sum_documents(fmt, the_year, org, included)
+    write_rollup(output, fmt, the_year, document, included, excluded, lang)
+    return RollupResult(Path(output), fmt, the_year, included, excluded, document)

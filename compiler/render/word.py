@@ -1,0 +1,169 @@
+"""Renders the Word report with docxtpl in a sandboxed, strict, autoescaping Jinja environment.
+
+Agency text is data, never template code: autoescaping keeps ``& < >`` literal, the sandbox keeps
+a template from reaching Python internals, and StrictUndefined turns a misspelt variable into an
+error instead of a silently blank line. The compiled Jinja template is cached per process, so a
+batch parses and compiles each template once (docxtpl alone recompiles it for every document).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
+
+from compiler.common.zips import deterministic_zip
+from compiler.render.word_tables import WordTable
+
+MAX_REPEAT = 1000  # ``"x" * n`` beyond this in a template is a denial of service, not a report
+MAX_SIZE = 100_000  # no template expression may build a string or list longer than this
+_WIDTH = re.compile(r"%[-#0 +]*(\d+)|\{[^{}]*?:[^{}]*?(\d+)[^{}]*\}")
+
+
+def _literal(value):
+    """Escape agency text for XML and hide its braces from docxtpl, which rewrites ``{_{`` and the
+    like in the rendered XML; character references keep them literal in the report."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return value
+
+
+def _check_size(*values) -> None:
+    """Refuse arguments that would make a huge string: a width, a count or a format field."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            raise SecurityError(f"a size beyond {MAX_SIZE} is not allowed in report templates")
+        if isinstance(value, str):
+            for match in _WIDTH.finditer(value):
+                _check_size(int(match.group(1) or match.group(2)))
+
+
+def _bounded(func):
+    def bounded(*args, **kwargs):
+        _check_size(*args, *kwargs.values())
+        return func(*args, **kwargs)
+    return bounded
+
+
+class ReportEnvironment(ImmutableSandboxedEnvironment):
+    """Sandboxed environment that compiles each distinct template source only once.
+
+    Beyond Jinja's sandbox (no Python internals), it refuses what would tie up the machine:
+    exponentiation, large repetition, and huge widths or counts given to methods and filters."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self):
+        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                         finalize=_literal)
+        for name in ("center", "indent", "format", "wordwrap", "truncate", "batch", "slice"):
+            self.filters[name] = _bounded(self.filters[name])
+        self._compiled: dict[str, object] = {}
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            raise SecurityError("the power operator is not allowed in report templates")
+        if operator == "*":
+            sizes = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+            sequences = [v for v in (left, right) if isinstance(v, (str, list, tuple))]
+            if sequences and any(abs(n) > MAX_REPEAT or len(sequences[0]) * abs(n) > MAX_SIZE for n in sizes):
+                raise SecurityError(f"repetition beyond {MAX_REPEAT} or {MAX_SIZE} items is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        _check_size(*args, *kwargs.values())
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_size(value.__self__)  # "{:>9999999}".format(…): the width is in the string itself
+        return wrapped
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's signature
+        if globals or template_class:
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+@lru_cache(maxsize=1)
+def report_environment() -> ReportEnvironment:
+    return ReportEnvironment()
+
+
+@lru_cache(maxsize=16)
+def _template_bytes(path: str, mtime: float) -> bytes:
+    return Path(path).read_bytes()
+
+
+def template_bytes(path: Path) -> bytes:
+    path = Path(path)
+    return _template_bytes(str(path.resolve()), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=8)
+def _prepared(path: str, mtime: float):
+    """The template prepared once per process (see ``docx_prepared``); None when it cannot be."""
+    from compiler.render.word_prepared import NotPreparable, PreparedTemplate
+
+    try:
+        return PreparedTemplate(_template_bytes(path, mtime))
+    except NotPreparable:
+        return None
+
+
+def render_docx(template: Path, context: dict) -> bytes:
+    """The finished .docx as bytes; identical context and template give identical bytes."""
+    template = Path(template)
+    prepared = _prepared(str(template.resolve()), template.stat().st_mtime)
+    if prepared is not None:
+        return prepared.render(context, report_environment(), _set_properties)
+    return render_docx_plain(template, context)
+
+
+def render_docx_plain(template: Path, context: dict) -> bytes:
+    """The same document through docxtpl's own render and save (the reference for the fast path)."""
+    tpl = DocxTemplate(io.BytesIO(template_bytes(template)))
+    tpl.render(context, jinja_env=report_environment(), autoescape=True)
+    _set_properties(tpl, context)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def _set_properties(tpl: DocxTemplate, context: dict) -> None:
+    """Document properties from the report's own data, never from the clock."""
+    core = tpl.docx.core_properties
+    core.title = context["title"]
+    core.author = core.last_modified_by = context["org"]
+    core.subject = "政府信息公开工作年度报告"
+    core.keywords = f"政府信息公开;年度报告;{context['year']}"
+    core.comments = f"{context['format_name']}（{context['format_source']}）"
+    core.category = "年度报告"
+    when = _report_datetime(context)
+    core.created = core.modified = when
+    core.last_printed = when
+    core.revision = 1
+
+
+def _report_datetime(context: dict) -> dt.datetime:
+    if context.get("date_iso"):
+        return dt.datetime.fromisoformat(context["date_iso"])
+    year = context["year"] if isinstance(context["year"], int) else 2000
+    return dt.datetime(year + 1, 1, 1)
+
+
+def word_table(filled) -> WordTable:
+    return WordTable(filled)

@@ -1,0 +1,91 @@
+"""Where everything sits in the standard workbook.
+
+The writer (``compile new``) and the reader both take their positions from here, so the cell an
+agency types into is the cell the compiler reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compiler.formats.definition import Format, Section
+from compiler.formats.grid import Cell, Grid
+
+GUIDE_SHEET = "填写说明"
+META_SHEET = "基本信息"
+MARKER_SHEET = "_格式标记"
+MARKER_TITLE = "政府信息公开工作年度报告填报表"
+
+
+@dataclass(frozen=True)
+class MetaField:
+    id: str
+    label: str
+    required: bool
+    hint: str
+
+
+META_FIELDS = (
+    MetaField("org", "机关名称", True, "报告机关的全称，将用于报告标题和落款"),
+    MetaField("year", "年度", True, "报告所属年度，如 2024"),
+    MetaField("date", "成文日期", False, "报告落款日期，如 2025年1月20日"),
+    MetaField("contact", "联系方式", False, "可选：公开工作机构的地址、电话"),
+)
+META_FIRST_ROW = 3
+META_LABEL_COL = 1
+META_VALUE_COL = 2
+
+TABLE_TOP = 4  # worksheet row of the grid's first row
+TABLE_LEFT = 1  # worksheet column of the grid's first column
+
+NARRATIVE_KINDS = {"heading": "小标题", "subheading": "三级标题", "paragraph": "正文", "summary": "申请情况摘要"}
+NARRATIVE_KIND_BY_LABEL = {v: k for k, v in NARRATIVE_KINDS.items()}
+NARRATIVE_ROWS = 100  # pre-formatted input rows; agencies may type further down
+FIELDS_TOP = 4
+
+
+def meta_row(field_id: str) -> int:
+    return META_FIRST_ROW + [f.id for f in META_FIELDS].index(field_id)
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (kept here so that reading a workbook need not import all of openpyxl)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def address(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def grid_position(cell: Cell) -> tuple[int, int]:
+    return TABLE_TOP + cell.row, TABLE_LEFT + cell.col
+
+
+def check_row(grid: Grid, index: int) -> int:
+    """Worksheet row of the index-th check row under a grid (one blank row in between)."""
+    return TABLE_TOP + grid.height + 1 + index
+
+
+def check_column(grid: Grid) -> int:
+    return TABLE_LEFT + grid.width
+
+
+def field_row(section: Section, field_id: str) -> int:
+    return FIELDS_TOP + [f.id for f in section.fields].index(field_id)
+
+
+def narrative_header_row(section: Section) -> int:
+    return FIELDS_TOP + (len(section.fields) + 1 if section.fields else 0)
+
+
+def narrative_first_row(section: Section) -> int:
+    return narrative_header_row(section) + 1
+
+
+def sheet_names(fmt: Format) -> list[str]:
+    """The sheets an agency sees, in order."""
+    return [GUIDE_SHEET, META_SHEET] + [s.sheet for s in fmt.sections]

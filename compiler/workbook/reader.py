@@ -1,0 +1,350 @@
+"""Reads a filled standard workbook into the data document, remembering where each value came from.
+
+The document is plain JSON-able data (what ``--json`` prints and ``schemas/`` describes); beside it,
+``sources`` maps each value's JSON pointer to its sheet, cell and label so every later finding can
+point at ``依申请公开!E14``. Totals are never read from the workbook: they are recomputed later.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from compiler.document.model import ReadResult, Source, pointer
+from compiler.document.values import (
+    clean_text,
+    coerce_date,
+    coerce_number,
+    coerce_year,
+    looks_numeric,
+    normalize_label,
+    strip_number_prefix,
+    xml_safe,
+)
+from compiler.formats.definition import (
+    Format,
+    Section,
+    Table,
+    UnknownFormat,
+    all_formats,
+    format_for_year,
+    get_format,
+)
+from compiler.formats.grid import table_grid
+from compiler.messages.findings import Finding, UnusableFile
+from compiler.workbook.layout import (
+    FIELDS_TOP,
+    MARKER_SHEET,
+    META_FIELDS,
+    META_SHEET,
+    META_VALUE_COL,
+    NARRATIVE_KIND_BY_LABEL,
+    TABLE_LEFT,
+    address,
+    field_row,
+    grid_position,
+    meta_row,
+    narrative_first_row,
+)
+from compiler.workbook.opening import open_workbook, sheet_values
+
+
+def read_workbook(path: Path, format_override: str | None = None) -> ReadResult:
+    wb = open_workbook(path)
+    try:
+        return _read(wb, path, format_override)
+    finally:
+        wb.close()
+
+
+def _read(wb, path: Path, format_override: str | None) -> ReadResult:
+    names = wb.sheetnames
+    marker = sheet_values(wb[MARKER_SHEET]) if MARKER_SHEET in names else {}
+    if not marker and META_SHEET not in names:
+        raise UnusableFile("file_unrelated", path=str(path))
+    meta_values = sheet_values(wb[META_SHEET]) if META_SHEET in names else {}
+    fmt = _choose_format(marker, meta_values, format_override)
+    result = ReadResult(format=fmt, data={"format": fmt.id, "meta": {}, "sections": {}, "fields": {}, "tables": {}})
+
+    if META_SHEET in names:
+        _read_meta(result, meta_values)
+    else:
+        result.note("missing_sheet", sheet=META_SHEET, suggestion=_suggest(META_SHEET, names))
+        result.data["meta"] = {"org": "", "year": None, "date": "", "contact": ""}
+
+    for section in fmt.sections:
+        if section.sheet not in names:
+            result.note("missing_sheet", sheet=section.sheet, suggestion=_suggest(section.sheet, names))
+            continue
+        values = sheet_values(wb[section.sheet])
+        if section.kind == "table":
+            _read_table(result, section, fmt.tables[section.table], values)
+        else:
+            _read_narrative(result, section, values)
+    result.findings = _grouped(result.findings)
+    return result
+
+
+GROUPED = ("blank_as_zero", "text_number", "row_moved")  # said once per sheet when there are many
+GROUP_FROM = 6
+
+
+def _grouped(findings: list[Finding]) -> list[Finding]:
+    """Many warnings of one kind on one sheet (a table typed all as text, left all blank, a row
+    inserted near the top) become one warning listing the cells, so the real problems stay visible."""
+    counts: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.code in GROUPED:
+            counts.setdefault((f.code, f.sheet), []).append(f)
+    out = []
+    for f in findings:
+        group = counts.get((f.code, f.sheet))
+        if not group or len(group) < GROUP_FROM:
+            out.append(f)
+        elif f is group[0]:
+            cells = [g.cell for g in group]
+            shown = "、".join(cells[:8]) + ("…" if len(cells) > 8 else "")
+            out.append(Finding(f"{f.code}_many", f.sheet, f.cell, {"count": len(cells), "cells": shown}))
+    return out
+
+
+def _suggest(expected: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(expected, names, n=1, cutoff=0.3)
+    return f"（是否被改名为「{close[0]}」？）" if close else ""
+
+
+def _choose_format(marker: dict, meta_values: dict, override: str | None) -> Format:
+    if override:
+        return get_format(override)
+    marked = {clean_text(marker.get((r, 1))): clean_text(marker.get((r, 2))) for r in range(1, 10)}
+    if marked.get("format"):
+        try:
+            return get_format(marked["format"])
+        except UnknownFormat:
+            raise UnusableFile("format_unknown", format=marked["format"], known="、".join(all_formats())) from None
+    year = coerce_year(meta_values.get((meta_row("year"), META_VALUE_COL))).value
+    if isinstance(year, int):
+        try:
+            return format_for_year(year)
+        except UnknownFormat:
+            pass
+    return format_for_year(max(f.first_year for f in all_formats().values()))
+
+
+def _read_meta(result: ReadResult, values: dict) -> None:
+    meta = result.data["meta"]
+    for field_ in META_FIELDS:
+        r = meta_row(field_.id)
+        raw = values.get((r, META_VALUE_COL))
+        ptr = pointer("meta", field_.id)
+        result.sources[ptr] = Source(META_SHEET, address(r, META_VALUE_COL), field_.label)
+        if field_.id == "year":
+            meta["year"] = coerce_year(raw).value
+        elif field_.id == "date":
+            coerced = coerce_date(raw)
+            meta["date"] = coerced.value
+            if coerced.code:
+                result.note(coerced.code, ptr, **coerced.params)
+        else:
+            meta[field_.id] = _text(result, ptr, raw)
+    org = meta.get("org", "")
+    compact = re.sub(r"\s+", " ", _CJK_GAP.sub("", org))
+    if compact != org:  # a name typed with spaces or line breaks would split the title and file names
+        result.note("org_whitespace", pointer("meta", "org"), found=org.replace("\n", "⏎"), read_as=compact)
+        meta["org"] = compact
+
+
+_CJK = "\u3000-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")  # a space or line break inside a Chinese name
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _text(result: ReadResult, ptr: str, raw) -> str:
+    """Text for the report: control characters XML cannot hold are removed, with a warning.
+
+    Excel stores such characters as ``_xHHHH_`` (and a literal ``_x`` as ``_x005F_x``); they are
+    decoded first so that what is removed is what the agency actually pasted."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), clean_text(raw))
+    if text.startswith("="):  # a formula: its text is not what the report should say
+        result.note("formula_in_text", ptr, found=text[:60])
+    cleaned = xml_safe(text)
+    if cleaned != text:
+        result.note("control_characters", ptr, count=len(text) - len(cleaned))
+    return cleaned.strip()
+
+
+def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict,
+                 aliases: tuple[str, ...] = (), official: frozenset = frozenset()) -> None:
+    found = values.get((row, col))
+    if clean_text(found) == expected:
+        return
+    where = address(row, col)
+    if normalize_label(found) in official - {normalize_label(expected)}:
+        result.note("label_out_of_place", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+    elif normalize_label(found) in {normalize_label(x) for x in (expected, *aliases)}:
+        result.note("label_variant", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+    else:
+        result.note("label_changed", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+
+
+def _read_table(result: ReadResult, section: Section, table: Table, values: dict) -> None:
+    grid = table_grid(table)
+    data: dict = {}
+    result.data["tables"][table.id] = data
+    rows = _locate_rows(result, section.sheet, grid, values)
+    official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
+    for cell in grid.cells:
+        r, c = grid_position(cell)
+        r = rows.get(cell.row, r)
+        if cell.role != "value":
+            if cell.text:
+                _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases, official)
+            continue
+        node = data
+        for part in cell.key[:-1]:
+            node = node.setdefault(part, {})
+        ptr = pointer("tables", table.id, *cell.key)
+        result.sources[ptr] = Source(section.sheet, address(r, c), _value_label(table, cell.key))
+        raw = values.get((r, c))
+        if cell.derived:
+            node[cell.key[-1]] = 0  # recomputed from the detail cells by the rules
+            if raw is not None and not (isinstance(raw, str) and raw.startswith("=")):
+                result.typed_totals[ptr] = coerce_number(raw, table.value_spec).value
+            continue
+        coerced = coerce_number(raw, table.spec_for(cell.key))
+        node[cell.key[-1]] = coerced.value
+        if coerced.code:
+            result.note(coerced.code, ptr, **coerced.params)
+    _check_unread(result, section.sheet, values, rows, grid)
+
+
+def _check_unread(result: ReadResult, sheet: str, values: dict, rows: dict[int, int], grid) -> None:
+    """Nothing typed may be silently lost: data in a row inserted into the table, or a number
+    anywhere outside the official value cells, is an error naming the cells."""
+    placed = {(rows.get(c.row, grid_position(c)[0]), grid_position(c)[1]) for c in grid.cells}
+    table_rows = {rows.get(g, grid_position(grid.cells[0])[0] + g) for g in range(grid.height)}
+    top, bottom = min(table_rows), max(table_rows)
+    last_column = TABLE_LEFT + grid.width - 1
+    stray: dict[int, list[str]] = {}
+    for (r, c), value in sorted(values.items()):
+        if (r, c) in placed or (isinstance(value, str) and value.startswith("=")):
+            continue  # an official cell, or one of our own formulas (totals, checks, the summary)
+        inserted = top <= r <= bottom and c <= last_column and r not in table_rows
+        if inserted or looks_numeric(value):
+            stray.setdefault(r, []).append(address(r, c))
+    for r, cells in stray.items():
+        shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+        result.note("unread_data", sheet=sheet, cell=cells[0], row=r, cells=shown)
+
+
+SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
+
+
+def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int, int]:
+    """Worksheet row of each grid row, found by the official labels where rows were inserted or deleted.
+
+    The whole table may have moved (rows inserted above it): its first cell's text gives the shift.
+    A data row may have moved within the table: its own label finds it. Each move is a warning;
+    a label found nowhere is left to the label check, which reports it as an error.
+    """
+    def find(text: str, aliases, col: int, near: int) -> int | None:
+        wanted = {normalize_label(x) for x in (text, *aliases)}
+        for distance in range(SEARCH_ROWS + 1):
+            for r in (near - distance, near + distance):
+                if r > 0 and normalize_label(values.get((r, col))) in wanted:
+                    return r
+        return None
+
+    first = next(c for c in grid.cells if c.row == 0 and c.col == 0)
+    expected_top, col = grid_position(first)
+    top = find(first.text, first.aliases, col, expected_top)
+    shift = (top - expected_top) if top is not None else 0
+    rows = {r: grid_position(first)[0] + r + shift for r in range(grid.height)} if shift else {}
+    moved = []
+    for cell in grid.cells:
+        if cell.role != "label" or cell.rowspan > 1 or not cell.text:
+            continue
+        expected, c = grid_position(cell)
+        expected += shift
+        found = values.get((expected, c))
+        if found == cell.text or normalize_label(found) in {normalize_label(x) for x in (cell.text, *cell.aliases)}:
+            continue
+        found = find(cell.text, cell.aliases, c, expected)
+        if found is not None and found != expected:
+            rows[cell.row] = found
+            moved.append((cell.text, address(found, c)))
+    if shift:
+        result.note("table_moved", sheet=sheet, cell=address(top, col), rows=abs(shift),
+                    direction="下" if shift > 0 else "上")
+    for label, where in moved:
+        result.note("row_moved", sheet=sheet, cell=where, label=label)
+    return rows
+
+
+_LABELS: dict[tuple[int, tuple[str, ...]], tuple[Table, str]] = {}
+
+
+def _value_label(table: Table, key: tuple[str, ...]) -> str:
+    """「一、本年新收政府信息公开申请数量/自然人」: what a value cell is, for messages (cached: the
+    definitions live as long as the process)."""
+    cached = _LABELS.get((id(table), key))
+    if cached is None or cached[0] is not table:
+        cached = _LABELS[(id(table), key)] = (table, _describe(table, key))
+    return cached[1]
+
+
+def _describe(table: Table, key: tuple[str, ...]) -> str:
+    if table.kind == "blocks":
+        block = next(b for b in table.blocks if b.id == key[0])
+        row = next(r for r in block.rows if r.id == key[1])
+        col = next(c for c in block.columns if c.id == key[2])
+        return f"{block.caption} {row.label}/{col.label}"
+    row_id, col_id = key
+    row_label = table.row_label(row_id)
+    col_label = table.column_label(col_id)
+    return f"{row_label}/{col_label}" if row_label else col_label
+
+
+def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
+    for field_ in section.fields:
+        r = field_row(section, field_.id)
+        ptr = pointer("fields", field_.id)
+        result.sources[ptr] = Source(section.sheet, address(r, 2), field_.label)
+        raw = values.get((r, 2))
+        if raw is None or clean_text(raw) == "":
+            result.data["fields"][field_.id] = None  # optional: not reported
+            continue
+        coerced = coerce_number(raw, field_.spec)
+        result.data["fields"][field_.id] = coerced.value
+        if coerced.code:
+            result.note(coerced.code, ptr, **coerced.params)
+
+    stray = sorted(address(r, c) for (r, c) in values if c >= 3 and r >= FIELDS_TOP)
+    for where in stray:
+        result.note("unread_text", sheet=section.sheet, cell=where)
+
+    blocks = []
+    first = narrative_first_row(section)
+    last = max((r for (r, c) in values if c in (1, 2)), default=first - 1)
+    for r in range(first, last + 1):
+        text = clean_text(values.get((r, 2)))
+        kind_label = clean_text(values.get((r, 1)))
+        kind = NARRATIVE_KIND_BY_LABEL.get(kind_label)
+        if kind == "summary":  # generated from the tables; any text typed beside it is ignored
+            blocks.append({"kind": kind, "text": ""})
+            continue
+        if not text:
+            continue
+        if kind is None:
+            kind = "paragraph"
+            if kind_label:
+                result.note("unknown_block_kind", sheet=section.sheet, cell=address(r, 1), found=kind_label)
+        if kind != "paragraph":
+            text = strip_number_prefix(text) or text
+        ptr = pointer("sections", section.id, len(blocks), "text")
+        result.sources[ptr] = Source(section.sheet, address(r, 2), section.heading)
+        text = _text(result, ptr, text)
+        if text:
+            blocks.append({"kind": kind, "text": text})
+    result.data["sections"][section.id] = blocks
