@@ -22,6 +22,7 @@ from compiler.checks.schema import validate
 from compiler.checks.text import check_text_against_tables
 from compiler.common.files import write_atomic
 from compiler.common.resources import default_template
+from compiler.document.load import load_document
 from compiler.document.model import ReadResult, pointer
 from compiler.formats.definition import Format
 from compiler.messages.findings import Finding, UnusableFile
@@ -66,8 +67,9 @@ class Options:
 
 
 def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadResult, list[Finding]]:
-    """Read and check a workbook; raises UnusableFile for files that are not usable workbooks."""
-    result = read_workbook(Path(path), options.format_id)
+    """Read and check a workbook (or a data document or a published report: ``load_document``);
+    raises UnusableFile for files that hold no report we can read."""
+    result = load_document(Path(path), options.format_id)
     findings = _checked(result)
     if not any(f.is_error for f in findings):
         findings += check_text_against_tables(result)

@@ -217,6 +217,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file_corrupt": (ERROR, "「{path}」已损坏或不完整，无法读取。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
     "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail}) and was refused. Check where it came from, or re-save it as .xlsx."),
     "file_unrelated": (ERROR, "「{path}」不是年报填报表（没有找到格式标记和「基本信息」等工作表）。请使用 compile new 生成的标准填报表。", "'{path}' is not a report workbook (no marker and no standard sheets). Use the workbook made by `compile new`."),
+    "file_not_report": (ERROR, "「{path}」不是可以读取的年报文件。可以读取：标准填报表（.xlsx）、数据文档（.json）、已发布的报告（.docx、网页 .html、.pdf）。", "'{path}' is not a report file we can read. Readable: the standard workbook (.xlsx), a data document (.json), a published report (.docx, web page .html, .pdf)."),
+    "json_unreadable": (ERROR, "「{path}」不是有效的 JSON 数据文档（{detail}）。请使用 compile --json 生成的数据文档。", "'{path}' is not valid JSON ({detail}). Use a data document written by `compile --json`."),
+    "json_not_document": (ERROR, "「{path}」不是年报数据文档（没有「format」等字段）。请使用 compile --json 生成的数据文档。", "'{path}' is not a report data document (no 'format' field). Use a data document written by `compile --json`."),
+    "json_format_unknown": (ERROR, "「{path}」的格式「{format}」未知（可用：{known}）。请使用 compile --json 生成的数据文档，或升级本程序。", "The format '{format}' of '{path}' is unknown (known: {known}). Use a data document written by `compile --json`, or upgrade."),
+    "json_shape": (ERROR, "「{path}」不是完整的年报数据文档（{detail}）。请使用 compile --json 生成的数据文档，不要删除其中的字段。", "'{path}' is not a complete report data document ({detail}). Use a data document written by `compile --json` without removing fields."),
     "format_unknown": (ERROR, "填报表标记的格式「{format}」未知（可用：{known}）。请用本程序的 compile new 重新生成填报表，或升级本程序。", "The workbook's format '{format}' is unknown (known: {known}). Make a new workbook with `compile new` or upgrade."),
     # custom Word templates (compile template-check, compile --template)
     "template_unreadable": (ERROR, "「{path}」不是可用的 Word 模板（{detail}）。请在 Word/WPS 中另存为 .docx 后重试。", "'{path}' is not a usable Word template ({detail_en}). Save it as .docx in Word/WPS and try again."),

@@ -205,7 +205,7 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
         for part in cell.key[:-1]:
             node = node.setdefault(part, {})
         ptr = pointer("tables", table.id, *cell.key)
-        result.sources[ptr] = Source(section.sheet, address(r, c), _value_label(table, cell.key))
+        result.sources[ptr] = Source(section.sheet, address(r, c), value_label(table, cell.key))
         raw = values.get((r, c))
         if cell.derived:
             node[cell.key[-1]] = 0  # recomputed from the detail cells by the rules
@@ -285,7 +285,7 @@ def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int
 _LABELS: dict[tuple[int, tuple[str, ...]], tuple[Table, str]] = {}
 
 
-def _value_label(table: Table, key: tuple[str, ...]) -> str:
+def value_label(table: Table, key: tuple[str, ...]) -> str:
     """「一、本年新收政府信息公开申请数量/自然人」: what a value cell is, for messages (cached: the
     definitions live as long as the process)."""
     cached = _LABELS.get((id(table), key))
