@@ -1,15 +1,17 @@
 """Completeness: the fields a report cannot be signed without, a plausible year and date, and no
-section or sub-heading left empty."""
+section or sub-heading left empty.
+
+Every place comes from the document's sources (``ReadResult.place``), never from a workbook layout,
+so a document read from any kind of file is checked the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from compiler.document.model import ReadResult, pointer
+from compiler.document.model import META_FIELDS, ReadResult, pointer
 from compiler.formats.definition import UnknownFormat, all_formats, format_for_year
 from compiler.messages.findings import Finding
-from compiler.workbook.layout import META_FIELDS, META_SHEET, narrative_first_row
 
 
 def check_completeness(result: ReadResult, today: dt.date | None = None) -> list[Finding]:
@@ -20,12 +22,9 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
     earliest = min(f.first_year for f in all_formats().values())
     for field in META_FIELDS:
         if field.required and field.id != "year" and not meta.get(field.id):
-            src = result.sources.get(pointer("meta", field.id))
-            findings.append(Finding("required", src.sheet if src else META_SHEET, src.cell if src else "",
-                                    {"label": field.label}))
+            findings.append(Finding("required", *result.place(pointer("meta", field.id)), {"label": field.label}))
     year = meta.get("year")
-    year_src = result.sources.get(pointer("meta", "year"))
-    where = (year_src.sheet, year_src.cell) if year_src else (META_SHEET, "")
+    where = result.place(pointer("meta", "year"))
     if year is None:
         findings.append(Finding("required", *where, {"label": "年度"}))
     elif not isinstance(year, int) or not earliest <= year <= latest:
@@ -39,14 +38,13 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
             "format": fmt.id, "years": fmt.years_label, "year": year, "expected": expected}))
     date = meta.get("date")
     if isinstance(year, int) and re.match(r"\d{4}-\d{2}-\d{2}$", date or "") and int(date[:4]) not in (year, year + 1):
-        src = result.sources[pointer("meta", "date")]
-        findings.append(Finding("date_implausible", src.sheet, src.cell,
+        findings.append(Finding("date_implausible", *result.place(pointer("meta", "date")),
                                 {"found": date, "year": year, "next_year": year + 1}))
     for section in fmt.narrative_sections():
         findings += _empty_headings(result, section)
         blocks = result.data["sections"].get(section.id)
         if section.required and blocks is not None and not any(b["kind"] == "paragraph" for b in blocks):
-            findings.append(Finding("section_empty", section.sheet, "B" + str(narrative_first_row(section)),
+            findings.append(Finding("section_empty", *result.place(pointer("sections", section.id)),
                                     {"heading": section.heading, "sheet": section.sheet}))
     return findings
 
@@ -65,7 +63,6 @@ def _empty_headings(result: ReadResult, section) -> list[Finding]:
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if following is None or LEVELS.get(following["kind"], 99) <= level:
-            src = result.sources.get(pointer("sections", section.id, i, "text"))
-            findings.append(Finding("heading_without_text", src.sheet if src else section.sheet,
-                                    src.cell if src else "", {"heading": block["text"]}))
+            findings.append(Finding("heading_without_text", *result.place(pointer("sections", section.id, i, "text")),
+                                    {"heading": block["text"]}))
     return findings

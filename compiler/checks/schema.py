@@ -13,9 +13,9 @@ from functools import cache
 from jsonschema import Draft202012Validator
 
 from compiler.common.resources import schemas_dir
+from compiler.document.model import BLOCK_KINDS
 from compiler.formats.definition import Format, ValueSpec, all_formats, get_format
 from compiler.messages.findings import Finding
-from compiler.workbook.layout import NARRATIVE_KINDS
 
 
 def _value(spec: ValueSpec, nullable: bool = False) -> dict:
@@ -52,7 +52,7 @@ def build_schema(fmt: Format) -> dict:
                 row.id: _object({col.id: cell for col in table.column_leaves()}) for row in table.row_leaves()
             })
     block = _object({
-        "kind": {"enum": list(NARRATIVE_KINDS)},
+        "kind": {"enum": list(BLOCK_KINDS)},
         "text": {"type": "string"},
     })
     sections = _object({s.id: {"type": "array", "items": {"$ref": "#/$defs/block"}} for s in fmt.narrative_sections()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+from compiler.document.model import set_path
 from compiler.formats.definition import Format
 from compiler.formats.grid import table_grid
 
@@ -15,12 +16,9 @@ from compiler.formats.grid import table_grid
 def blank_document(fmt: Format, year: int | None = None, org: str = "") -> dict:
     tables: dict = {}
     for table in fmt.tables.values():
-        node_root = tables.setdefault(table.id, {})
+        values = tables.setdefault(table.id, {})
         for cell in table_grid(table).value_cells():
-            node = node_root
-            for part in cell.key[:-1]:
-                node = node.setdefault(part, {})
-            node[cell.key[-1]] = 0.0 if table.spec_for(cell.key).type == "amount" else 0
+            set_path(values, cell.key, 0.0 if table.spec_for(cell.key).type == "amount" else 0, create=True)
     return {
         "format": fmt.id,
         "meta": {"org": org, "year": year, "date": "", "contact": ""},

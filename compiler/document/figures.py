@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from compiler.document.model import get_path
 from compiler.formats.definition import Format
 
 
@@ -19,14 +20,8 @@ def figure_cells(fmt: Format, name: str) -> list[tuple[str, ...]]:
     return [(*head, row, col) for row in spec["rows"] for col in spec["columns"]]
 
 
-def _value(tables: dict, path: tuple[str, ...]):
-    for part in path:
-        tables = tables[part]
-    return tables
-
-
 def figure_value(fmt: Format, data: dict, name: str) -> int:
-    return sum(_value(data["tables"], path) for path in figure_cells(fmt, name))
+    return sum(get_path(data["tables"], path) for path in figure_cells(fmt, name))
 
 
 def summary_sentence(fmt: Format, data: dict) -> str:

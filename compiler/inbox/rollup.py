@@ -24,6 +24,7 @@ from compiler.checks.arithmetic import compute_totals
 from compiler.common.parallel import ordered_map
 from compiler.document.blank import blank_document
 from compiler.document.figures import figure_value
+from compiler.document.model import get_path, set_path
 from compiler.formats.definition import Format, get_format
 from compiler.formats.grid import table_grid
 from compiler.messages.findings import Finding, UnusableFile, internal_error
@@ -142,8 +143,8 @@ def sum_documents(fmt: Format, year: int, org: str, units: list[Unit]) -> dict:
             if cell.derived:
                 continue
             amount = table.spec_for(cell.key).type == "amount"
-            total = sum((_decimal(_get(u.tables[table.id], cell.key)) for u in units), Decimal(0))
-            _set(target, cell.key, float(total) if amount else int(total))
+            total = sum((_decimal(get_path(u.tables[table.id], cell.key)) for u in units), Decimal(0))
+            set_path(target, cell.key, float(total) if amount else int(total))
     for section in fmt.sections:
         for f in section.fields:
             values = [u.fields.get(f.id) for u in units if u.fields and u.fields.get(f.id) is not None]
@@ -156,18 +157,6 @@ def sum_documents(fmt: Format, year: int, org: str, units: list[Unit]) -> dict:
 
 def _decimal(value) -> Decimal:
     return Decimal(str(value if value is not None else 0))
-
-
-def _get(node: dict, key: tuple[str, ...]):
-    for part in key:
-        node = node[part]
-    return node
-
-
-def _set(node: dict, key: tuple[str, ...], value) -> None:
-    for part in key[:-1]:
-        node = node[part]
-    node[key[-1]] = value
 
 
 def key_figures(fmt: Format, unit_tables: dict) -> list:

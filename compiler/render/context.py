@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from compiler.document.figures import summary_sentence
+from compiler.document.model import get_path
 from compiler.document.values import format_value
 from compiler.formats.definition import Format, Table
 from compiler.formats.grid import Cell, Grid, table_grid
@@ -49,10 +50,7 @@ def fill_grid(table: Table, values: dict) -> FilledGrid:
     grid = table_grid(table)
     texts = {}
     for cell in grid.value_cells():
-        node = values
-        for part in cell.key:
-            node = node[part]
-        texts[cell.key] = format_value(node, table.spec_for(cell.key))
+        texts[cell.key] = format_value(get_path(values, cell.key), table.spec_for(cell.key))
     return FilledGrid(grid, texts, table.title)
 
 

@@ -6,8 +6,8 @@ agency types into is the cell the compiler reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from compiler.document.model import BLOCK_KINDS
+from compiler.document.model import META_FIELDS as META_FIELDS  # re-exported: the rows of 基本信息
 from compiler.formats.definition import Format, Section
 from compiler.formats.grid import Cell, Grid
 
@@ -16,21 +16,6 @@ META_SHEET = "基本信息"
 MARKER_SHEET = "_格式标记"
 MARKER_TITLE = "政府信息公开工作年度报告填报表"
 
-
-@dataclass(frozen=True)
-class MetaField:
-    id: str
-    label: str
-    required: bool
-    hint: str
-
-
-META_FIELDS = (
-    MetaField("org", "机关名称", True, "报告机关的全称，将用于报告标题和落款"),
-    MetaField("year", "年度", True, "报告所属年度，如 2024"),
-    MetaField("date", "成文日期", False, "报告落款日期，如 2025年1月20日"),
-    MetaField("contact", "联系方式", False, "可选：公开工作机构的地址、电话"),
-)
 META_FIRST_ROW = 3
 META_LABEL_COL = 1
 META_VALUE_COL = 2
@@ -38,7 +23,7 @@ META_VALUE_COL = 2
 TABLE_TOP = 4  # worksheet row of the grid's first row
 TABLE_LEFT = 1  # worksheet column of the grid's first column
 
-NARRATIVE_KINDS = {"heading": "小标题", "subheading": "三级标题", "paragraph": "正文", "summary": "申请情况摘要"}
+NARRATIVE_KINDS = dict(zip(BLOCK_KINDS, ("小标题", "三级标题", "正文", "申请情况摘要")))  # column A of a narrative sheet
 NARRATIVE_KIND_BY_LABEL = {v: k for k, v in NARRATIVE_KINDS.items()}
 NARRATIVE_ROWS = 100  # pre-formatted input rows; agencies may type further down
 FIELDS_TOP = 4

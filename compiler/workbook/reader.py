@@ -11,7 +11,7 @@ import difflib
 import re
 from pathlib import Path
 
-from compiler.document.model import ReadResult, Source, pointer
+from compiler.document.model import ReadResult, Source, pointer, set_path
 from compiler.document.values import (
     clean_text,
     coerce_date,
@@ -66,6 +66,7 @@ def _read(wb, path: Path, format_override: str | None) -> ReadResult:
     meta_values = sheet_values(wb[META_SHEET]) if META_SHEET in names else {}
     fmt = _choose_format(marker, meta_values, format_override)
     result = ReadResult(format=fmt, data={"format": fmt.id, "meta": {}, "sections": {}, "fields": {}, "tables": {}})
+    result.sources[pointer("meta")] = Source(META_SHEET, "", META_SHEET)  # even when the sheet is missing
 
     if META_SHEET in names:
         _read_meta(result, meta_values)
@@ -201,19 +202,16 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
             if cell.text:
                 _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases, official)
             continue
-        node = data
-        for part in cell.key[:-1]:
-            node = node.setdefault(part, {})
         ptr = pointer("tables", table.id, *cell.key)
         result.sources[ptr] = Source(section.sheet, address(r, c), value_label(table, cell.key))
         raw = values.get((r, c))
         if cell.derived:
-            node[cell.key[-1]] = 0  # recomputed from the detail cells by the rules
+            set_path(data, cell.key, 0, create=True)  # recomputed from the detail cells by the rules
             if raw is not None and not (isinstance(raw, str) and raw.startswith("=")):
                 result.typed_totals[ptr] = coerce_number(raw, table.value_spec).value
             continue
         coerced = coerce_number(raw, table.spec_for(cell.key))
-        node[cell.key[-1]] = coerced.value
+        set_path(data, cell.key, coerced.value, create=True)
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
     _check_unread(result, section.sheet, values, rows, grid)
@@ -326,6 +324,7 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
 
     blocks = []
     first = narrative_first_row(section)
+    result.sources[pointer("sections", section.id)] = Source(section.sheet, address(first, 2), section.heading)
     last = max((r for (r, c) in values if c in (1, 2)), default=first - 1)
     for r in range(first, last + 1):
         text = clean_text(values.get((r, 2)))

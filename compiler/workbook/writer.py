@@ -20,6 +20,7 @@ from compiler import __version__
 from compiler.common.files import write_atomic
 from compiler.common.zips import deterministic_zip
 from compiler.document.figures import summary_formula, summary_tables
+from compiler.document.model import get_path
 from compiler.formats.definition import Format, Section, Table, ValueSpec
 from compiler.formats.grid import Grid, table_grid
 from compiler.workbook.layout import (
@@ -192,15 +193,6 @@ def _add_validation(ws, dv: DataValidation, *ranges: str) -> None:
     ws.add_data_validation(dv)
 
 
-def _lookup(tables: dict, table_id: str, key: tuple[str, ...]):
-    node = tables.get(table_id, {})
-    for part in key:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
-
-
 def _table_sheet(ws, fmt: Format, table: Table, document: dict | None) -> None:
     grid = table_grid(table)
     data = (document or {}).get("tables", {})
@@ -220,7 +212,7 @@ def _table_sheet(ws, fmt: Format, table: Table, document: dict | None) -> None:
             else:
                 _style_input(target)
                 target.alignment = WRAP_CENTER
-                value = _lookup(data, table.id, cell.key)
+                value = get_path(data, (table.id, *cell.key), default=None)
                 target.value = value
                 validations[spec].append(address(r, c))
         else:
