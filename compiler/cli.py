@@ -292,10 +292,11 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 
     zh = lang == "zh"
     if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("输出文件应以 .xlsx 结尾。" if zh else "The output must end in .xlsx.", param_hint="-o")
-    if output.exists() and not force:
-        raise click.BadParameter(f"{output} 已存在；加 --force 覆盖。" if zh else f"{output} exists; use --force to overwrite.",
+        raise click.BadParameter("输出文件应以 .xlsx 结尾。" if zh else "The output must end in .xlsx.",
                                  param_hint="-o")
+    if output.exists() and not force:
+        raise click.BadParameter(f"{output} 已存在；加 --force 覆盖。" if zh
+                                 else f"{output} exists; use --force to overwrite.", param_hint="-o")
     sources = [p for p in expand_inputs(workbooks) if p.resolve() != output.resolve()]
     if not sources:
         raise click.BadParameter("没有找到要汇总的工作簿（.xlsx）。" if zh else "No workbooks (.xlsx) found.",
@@ -311,7 +312,8 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
         click.echo(f"  纳入与未纳入的单位及各单位主要数字见工作表「{UNITS_SHEET}」；叙述部分请在汇总表中另行撰写。")
     else:
         click.echo(f"Rolled up {len(result.included)} unit(s) ({result.year}, format {result.format.id}): {output}")
-        click.echo(f"  Units included and excluded are listed on sheet '{UNITS_SHEET}'; write the narrative in the workbook.")
+        click.echo(f"  Units included and excluded are listed on sheet '{UNITS_SHEET}'; "
+                   "write the narrative in the workbook.")
     for unit in result.excluded:
         click.echo(f"  {'未纳入' if zh else 'excluded'}  {Path(unit.source).name}：{unit.reason}" if zh
                    else f"  excluded  {Path(unit.source).name}: {unit.reason}")
@@ -390,7 +392,8 @@ def _template_failed(template: Path, exc: Exception, lang: str) -> None:
     from compiler.messages.findings import Finding
 
     detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    finding = Finding("template_render_failed", params={"path": str(template), "detail": f"{type(exc).__name__}: {detail}",
+    finding = Finding("template_render_failed", params={"path": str(template),
+                                                       "detail": f"{type(exc).__name__}: {detail}",
                                                        "detail_en": f"{type(exc).__name__}: {detail}"})
     label = "无法使用" if lang == "zh" else "UNUSABLE"
     click.echo(f"{label}  {finding.message(lang)}", err=True)

@@ -36,8 +36,8 @@ from compiler.workbook.reader import read_workbook
 @dataclass
 class CompileResult:
     source: Path
-    format: Format | None = None
-    data: dict | None = None
+    format: Format
+    data: dict
     findings: list[Finding] = field(default_factory=list)
     output: Path | None = None
     extra_outputs: list[Path] = field(default_factory=list)
@@ -146,7 +146,8 @@ def _write(outcome: CompileResult, target: Path, write):
     except (subprocess.SubprocessError, RuntimeError) as exc:  # LibreOffice failed or produced nothing
         outcome.findings.append(Finding("pdf_failed", params={"detail": type(exc).__name__}))
     except OSError as exc:
-        outcome.findings.append(Finding("output_failed", params={"path": str(target), "detail": exc.strerror or type(exc).__name__}))
+        outcome.findings.append(Finding("output_failed", params={"path": str(target),
+                                                                 "detail": exc.strerror or type(exc).__name__}))
     return None
 
 

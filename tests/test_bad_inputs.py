@@ -123,7 +123,8 @@ def test_narrative_numbers_that_match_raise_nothing(tmp_path):
 
 
 def test_previous_year_carry_over_must_match(tmp_path):
-    last = with_values(valid_document(year=2023), "requests", {"new": {"natural": 3}, "carried_forward": {"natural": 3}})
+    last = with_values(valid_document(year=2023), "requests",
+                       {"new": {"natural": 3}, "carried_forward": {"natural": 3}})
     last_path = write_workbook(tmp_path / "2023.xlsx", last)
     this_path = write_workbook(tmp_path / "2024.xlsx", valid_document())
     result, found = findings_of(this_path, previous=last_path)
@@ -161,7 +162,8 @@ COMPLETENESS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("edits,code,sheet,cell", COMPLETENESS_CASES, ids=[c[1] + "-" + c[3] for c in COMPLETENESS_CASES])
+@pytest.mark.parametrize("edits,code,sheet,cell", COMPLETENESS_CASES,
+                         ids=[c[1] + "-" + c[3] for c in COMPLETENESS_CASES])
 def test_completeness(tmp_path, edits, code, sheet, cell):
     result, found = findings_of(edited(tmp_path, edits))
     assert (code, sheet, cell) in found
@@ -198,7 +200,8 @@ def test_an_edited_label_is_an_error_at_its_cell(tmp_path):
     assert not result.ok
 
 
-@pytest.mark.parametrize("variant", ["2.其他法律法规禁止公开", "2. 其他法律行政法规禁止公开", "2．其他法律行政法规禁止公开"])
+@pytest.mark.parametrize("variant", ["2.其他法律法规禁止公开", "2. 其他法律行政法规禁止公开",
+                                     "2．其他法律行政法规禁止公开"])
 def test_label_variants_are_read_with_a_warning(tmp_path, variant):
     result, found = findings_of(edited(tmp_path, {"依申请公开!C12": variant}))
     assert ("label_variant", "依申请公开", "C12") in found

@@ -57,7 +57,8 @@ def test_inbox_compiles_every_workbook_and_exits_1(compiled):
     rows = read_summary(out)
     assert [r["工作簿"] for r in rows] == ["a.xlsx", "b.xlsx", "c.xlsx", "empty.xlsx", "x.xlsx"]
     status = {r["工作簿"]: r["状态"] for r in rows}
-    assert status == {"a.xlsx": "通过", "b.xlsx": "通过", "c.xlsx": "有错误", "empty.xlsx": "无法使用", "x.xlsx": "无法使用"}
+    assert status == {"a.xlsx": "通过", "b.xlsx": "通过", "c.xlsx": "有错误",
+                      "empty.xlsx": "无法使用", "x.xlsx": "无法使用"}
     assert "共 5 个工作簿：通过 2，有错误 1，无法使用 2" in result.output
     assert "Traceback" not in result.output
 
@@ -119,7 +120,8 @@ def test_glob_and_several_files(inbox, tmp_path):
     assert "2 workbook(s): 2 valid" in result.output
     assert {p.name for p in (tmp_path / "g").glob("*.docx")} == {"临江区档案局-2024.docx", "临江区财政局-2020.docx"}
     assert is_batch([inbox]) and is_batch([inbox / "a.xlsx", inbox / "b.xlsx"]) and not is_batch([inbox / "a.xlsx"])
-    assert [p.name for p in expand_inputs([inbox, inbox / "a.xlsx"])] == ["a.xlsx", "b.xlsx", "c.xlsx", "empty.xlsx", "x.xlsx"]
+    assert [p.name for p in expand_inputs([inbox, inbox / "a.xlsx"])] == [
+        "a.xlsx", "b.xlsx", "c.xlsx", "empty.xlsx", "x.xlsx"]
 
 
 def test_no_workbooks_is_a_bad_argument(tmp_path):

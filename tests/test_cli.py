@@ -15,7 +15,8 @@ def run():
     runner = CliRunner()
 
     def invoke(*args, lang="zh"):
-        return runner.invoke(cli, [str(a) for a in args], env={"LANG": "en_US.UTF-8" if lang == "en" else "zh_CN.UTF-8"})
+        env = {"LANG": "en_US.UTF-8" if lang == "en" else "zh_CN.UTF-8"}
+        return runner.invoke(cli, [str(a) for a in args], env=env)
     return invoke
 
 

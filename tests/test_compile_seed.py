@@ -79,7 +79,8 @@ def test_table_three_header_merges_as_the_official_table(seed_docx):
     assert corner["span"] == 3 and corner["vmerge"] == "restart"
     assert [r[0]["vmerge"] for r in requests[1:3]] == ["continue", "continue"]
     assert requests[0][3]["text"] == "申请人情况" and requests[0][3]["span"] == 7
-    assert [c["text"] for c in requests[2][3:]] == ["", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]
+    assert [c["text"] for c in requests[2][3:]] == [
+        "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]
     # 三、本年度办理结果 spans the 20 result rows of the 2019 format
     results = [i for i, row in enumerate(requests) if row[0]["text"] == "三、本年度办理结果"]
     assert len(results) == 1

@@ -53,7 +53,8 @@ def test_the_six_headings():
     for format_id in ("2019", "2021"):
         headings = [s.heading for s in get_format(format_id).sections]
         assert headings == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+                            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+                            "六、其他需要报告的事项"]
 
 
 @pytest.mark.parametrize("year,expected", [(2019, "2019"), (2020, "2019"), (2021, "2021"), (2025, "2021")])

@@ -31,11 +31,13 @@ def unit_doc(org, requests=None, review=None, active=None, fmt="2021", year=2024
 UNIT_A = dict(requests={"new": {"natural": 5, "commercial": 2}, "carried_over": {"natural": 1},
                         "disclosed": {"natural": 4, "commercial": 2}, "carried_forward": {"natural": 2}},
               review={"cases": {"review_upheld": 1, "direct_pending": 2}},
-              active={"art20_1": {"rules": {"issued": 3, "in_force": 10}}, "art20_8": {"admin_fees": {"fee_amount": 0.1}}})
+              active={"art20_1": {"rules": {"issued": 3, "in_force": 10}},
+                      "art20_8": {"admin_fees": {"fee_amount": 0.1}}})
 UNIT_B = dict(requests={"new": {"natural": 7, "research": 1}, "withheld_state_secret": {"natural": 1},
                         "unavailable_not_held": {"natural": 6, "research": 1}},
               review={"cases": {"review_upheld": 2, "after_corrected": 1}},
-              active={"art20_1": {"rules": {"issued": 1, "in_force": 4}}, "art20_8": {"admin_fees": {"fee_amount": 0.2}}})
+              active={"art20_1": {"rules": {"issued": 1, "in_force": 4}},
+                      "art20_8": {"admin_fees": {"fee_amount": 0.2}}})
 UNIT_C = dict(requests={"carried_over": {"other_org": 3}, "other_other": {"other_org": 3}},
               active={"art20_6": {"penalty": {"decisions": 12}}})
 

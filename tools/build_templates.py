@@ -234,7 +234,8 @@ def build_template(format_id: str) -> bytes:
     core.title = "政府信息公开工作年度报告模板"
     core.subject = f"年报格式 {format_id}"
     core.author = core.last_modified_by = "compiler"
-    core.comments = "由 tools/build_templates.py 生成；可在 Word/WPS 中修改样式、字体和固定文字，请保留双花括号和花括号百分号模板标记。"
+    core.comments = ("由 tools/build_templates.py 生成；可在 Word/WPS 中修改样式、字体和固定文字，"
+                     "请保留双花括号和花括号百分号模板标记。")
     core.created = core.modified = dt.datetime(2021, 1, 1)
     core.revision = 1
     buffer = BytesIO()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from functools import cache
 
 from jsonschema import Draft202012Validator
@@ -88,7 +89,7 @@ def validator(format_id: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def validate(data: dict, sources: dict, reported: list[Finding] = ()) -> list[Finding]:
+def validate(data: dict, sources: dict, reported: Sequence[Finding] = ()) -> list[Finding]:
     """Schema errors as findings that name the cell the bad value came from.
 
     What the reader has already ``reported`` (a missing sheet, an unreadable date) is not said
@@ -113,7 +114,8 @@ def validate(data: dict, sources: dict, reported: list[Finding] = ()) -> list[Fi
         else:
             findings.append(Finding("schema", src.sheet, src.cell, {"detail": f"「{src.label}」{error.message}"}))
             continue
-        findings.append(Finding(code, src.sheet, src.cell, {"label": src.label, "found": error.instance, "expected": expected}))
+        findings.append(Finding(code, src.sheet, src.cell,
+                                {"label": src.label, "found": error.instance, "expected": expected}))
     return findings
 
 

@@ -49,15 +49,15 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
 
 def _cells_text(result: ReadResult, cells) -> str:
     """Where a figure lives: 依申请公开!J7, or 依申请公开!J11:J18 for a sum of adjacent rows."""
-    sources = [result.sources.get(pointer("tables", *c)) for c in cells]
-    sources = [s for s in sources if s is not None]
+    sources = [s for c in cells if (s := result.sources.get(pointer("tables", *c))) is not None]
     if not sources:
         return ""
     if len(sources) == 1:
         return f"{sources[0].sheet}!{sources[0].cell}"
     first, last = sources[0], sources[-1]
-    column = re.match(r"[A-Z]+", first.cell).group(0)
-    if all(s.sheet == first.sheet and re.fullmatch(rf"{column}\d+", s.cell) for s in sources):
+    letters = re.match(r"[A-Z]+", first.cell)  # a source outside a workbook has no column letters
+    column = letters.group(0) if letters else ""
+    if letters and all(s.sheet == first.sheet and re.fullmatch(rf"{column}\d+", s.cell) for s in sources):
         rows = [int(s.cell[len(column):]) for s in sources]
         if rows == list(range(rows[0], rows[0] + len(rows))):
             return f"{first.sheet}!{first.cell}:{last.cell}"

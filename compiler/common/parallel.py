@@ -8,8 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator
 
 
 def _pool_context():

@@ -12,7 +12,8 @@ from compiler.formats.definition import ValueSpec
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "o": 0}
-_CHINESE_DATE = re.compile(r"^([〇零Oo一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+_CHINESE_DATE = re.compile(
+    r"^([〇零Oo一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
 
 
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -55,7 +56,8 @@ def _chinese_date(text: str) -> tuple[int, int, int] | None:
     except KeyError:
         return None
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "＂": '"'})
-_NUMBER_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、]|[（(]\d+[)）])\s*")
+_NUMBER_PREFIX = re.compile(
+    r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、]|[（(]\d+[)）])\s*")
 
 
 def normalize_label(text) -> str:
@@ -104,6 +106,8 @@ class Coerced:
 
 def decimals_of(value) -> int:
     exponent = Decimal(repr(value) if isinstance(value, float) else str(value)).normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: no decimal places to count
+        return 0
     return max(0, -exponent)
 
 

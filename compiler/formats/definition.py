@@ -8,10 +8,11 @@ Word template — no code path names a format.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import NoReturn
 
 FORMATS_DIR = Path(__file__).parent
 
@@ -25,15 +26,15 @@ class HeaderNode:
     """A node of a column-header or row-label tree; leaves carry the value ids."""
 
     label: str
-    id: str | None = None
-    children: tuple["HeaderNode", ...] = ()
+    id: str = ""  # leaves only: the value id (inner nodes group leaves and carry none)
+    children: tuple[HeaderNode, ...] = ()
     aliases: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
 
-    def leaves(self) -> Iterator["HeaderNode"]:
+    def leaves(self) -> Iterator[HeaderNode]:
         if self.is_leaf:
             yield self
         for child in self.children:
@@ -49,7 +50,7 @@ class HeaderNode:
 def _node(raw: dict) -> HeaderNode:
     return HeaderNode(
         label=raw.get("label", ""),
-        id=raw.get("id"),
+        id=raw.get("id", ""),
         children=tuple(_node(c) for c in raw.get("children", ())),
         aliases=tuple(raw.get("aliases", ())),
     )
@@ -65,7 +66,7 @@ class ValueSpec:
     decimals: int | None = None
 
     @classmethod
-    def from_raw(cls, raw: dict) -> "ValueSpec":
+    def from_raw(cls, raw: dict) -> ValueSpec:
         return cls(
             type=raw.get("type", "count"),
             unit=raw.get("unit", ""),
@@ -239,7 +240,7 @@ class Section:
     heading: str
     kind: str  # "narrative" or "table"
     sheet: str
-    table: str | None
+    table: str  # the table id of a "table" section; "" for a narrative one
     required: bool
     hint: str
     prefill: tuple[dict, ...]
@@ -286,7 +287,7 @@ def _format(raw: dict) -> Format:
             heading=s["heading"],
             kind=s["kind"],
             sheet=s["sheet"],
-            table=s.get("table"),
+            table=s.get("table", ""),
             required=s.get("required", False),
             hint=s.get("hint", ""),
             prefill=tuple(s.get("prefill", ())),
@@ -318,14 +319,15 @@ class FormatDefinitionError(ValueError):
 
 def _validate(fmt: Format) -> None:
     """Catch a mistyped id in a format file when it is loaded, not as a wrong total in a report."""
-    def fail(message: str):
+    def fail(message: str) -> NoReturn:
         raise FormatDefinitionError(f"format {fmt.id}: {message}")
 
     for table in fmt.tables.values():
         if table.kind == "blocks":
             continue
         ids = {"row": {r.id for r in table.row_leaves()}, "column": {c.id for c in table.column_leaves()}}
-        for rule in (*table.derived, *table.checks):
+        rules: tuple[Derived | Check, ...] = (*table.derived, *table.checks)
+        for rule in rules:
             if rule.axis not in ids:
                 fail(f"table {table.id}: unknown axis {rule.axis!r} (use 'row' or 'column')")
             named = (rule.target, *rule.terms) if isinstance(rule, Derived) else (*rule.left, *rule.right)
@@ -333,9 +335,10 @@ def _validate(fmt: Format) -> None:
             if unknown:
                 fail(f"table {table.id}: unknown {rule.axis} id(s) {unknown}")
     for name, spec in fmt.figures.items():
-        table = fmt.tables.get(spec["table"])
-        if table is None:
+        figure_table = fmt.tables.get(spec["table"])
+        if figure_table is None:
             fail(f"figure {name!r} names an unknown table")
+        table = figure_table
         if "block" in spec:
             block = next((b for b in table.blocks if b.id == spec["block"]), None)
             rows, cols = ({r.id for r in block.rows}, {c.id for c in block.columns}) if block else (set(), set())

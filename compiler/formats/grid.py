@@ -20,7 +20,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     role: str = "value"  # caption | header | corner | label | value
-    key: tuple[str, ...] | None = None  # path of a value inside the table's data
+    key: tuple[str, ...] = ()  # value cells: path of the value inside the table's data
     derived: bool = False  # a total the program computes
     aliases: tuple[str, ...] = ()  # wordings seen in the wild that mean this label
 

@@ -24,9 +24,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from compiler.common.files import write_atomic
 from compiler.common.parallel import ordered_map
@@ -271,7 +271,7 @@ def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: 
             row.message = (f"{existing[0].name} already exists; not overwritten (use --force)." if lang == "en"
                            else f"{existing[0].name} 已存在，未覆盖（加 --force 覆盖）。")
             return
-        for src, dst in zip(staged, targets):
+        for src, dst in zip(staged, targets, strict=True):
             os.replace(src, dst)
         row.output, row.extra_outputs = targets[0].name, [t.name for t in targets[1:]]
     elif row.report_text:
@@ -297,7 +297,9 @@ def summary_table(rows: list[BatchRow], lang: str) -> list[str]:
     head = COLUMNS[lang]
     body = [_cells(r, lang) for r in rows]
     widths = [max(display_width(x[i]) for x in [head, *body]) for i in range(len(head) - 1)]
-    return ["  ".join(pad(v, w) for v, w in zip(line, widths)) + "  " + line[-1] for line in [head, *body]]
+    # the last column is not padded: zip stops before it
+    return ["  ".join(pad(v, w) for v, w in zip(line, widths, strict=False)) + "  " + line[-1]
+            for line in [head, *body]]
 
 
 def summary_csv(rows: list[BatchRow], lang: str) -> bytes:

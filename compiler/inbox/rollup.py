@@ -49,8 +49,8 @@ class Unit:
     format: str = ""
     status: str = "valid"  # valid / invalid / unusable / other_year
     reason: str = ""
-    tables: dict | None = None
-    fields: dict | None = None
+    tables: dict = field(default_factory=dict)  # a valid unit's tables and fields; empty for the others
+    fields: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -182,7 +182,8 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     zh = lang != "en"
     ws.append(["汇总单位" if zh else "Units included"])
     ws["A1"].font = bold
-    head = ["序号", "机关名称", "年度", "格式", "工作簿"] if zh else ["No.", "Organisation", "Year", "Format", "Workbook"]
+    head = (["序号", "机关名称", "年度", "格式", "工作簿"] if zh
+            else ["No.", "Organisation", "Year", "Format", "Workbook"])
     ws.append(head + [spec["label"] if zh else name for name, spec in fmt.figures.items()])
     for i, unit in enumerate(included, start=1):
         _append_text_safe(ws, [i, unit.org, unit.year, unit.format, Path(unit.source).name]
@@ -193,7 +194,8 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     ws.append([])
     ws.append(["未纳入汇总" if zh else "Excluded"])
     ws.cell(row=ws.max_row, column=1).font = bold
-    ws.append(["序号", "机关名称", "年度", "工作簿", "原因"] if zh else ["No.", "Organisation", "Year", "Workbook", "Reason"])
+    ws.append(["序号", "机关名称", "年度", "工作簿", "原因"] if zh
+              else ["No.", "Organisation", "Year", "Workbook", "Reason"])
     if not excluded:
         ws.append(["—", "无" if zh else "none"])
     for i, unit in enumerate(excluded, start=1):
@@ -210,6 +212,8 @@ def rollup(sources: list[Path], output: Path, org: str = "汇总", jobs: int = 1
     included, excluded = plan(units, lang, year)
     fmt = get_format(included[0].format)
     the_year = included[0].year
+    if the_year is None:  # plan() groups valid units by year, and a valid workbook's year is an integer
+        raise RuntimeError(f"valid workbook {included[0].source} has no year")
     document = sum_documents(fmt, the_year, org, included)
     write_rollup(output, fmt, the_year, document, included, excluded, lang)
     return RollupResult(Path(output), fmt, the_year, included, excluded, document)

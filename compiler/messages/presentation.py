@@ -36,12 +36,13 @@ def findings_table(findings: list[Finding], lang: str, limit: int | None = None)
         return []
     head = HEADERS[lang]
     widths = [max(display_width(r[i]) for r in rows + [head]) for i in range(3)]
-    lines = ["  " + "  ".join(pad(h, w) for h, w in zip(head[:3], widths)) + "  " + head[3]]
+    lines = ["  " + "  ".join(pad(h, w) for h, w in zip(head[:3], widths, strict=True)) + "  " + head[3]]
     for row in rows:
-        lines.append("  " + "  ".join(pad(v, w) for v, w in zip(row[:3], widths)) + "  " + row[3])
+        lines.append("  " + "  ".join(pad(v, w) for v, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
     if limit is not None and len(findings) > limit:
         hidden = len(findings) - limit
-        lines.append(f"  …还有 {hidden} 条未显示（--limit-errors）" if lang == "zh" else f"  … {hidden} more not shown (--limit-errors)")
+        lines.append(f"  …还有 {hidden} 条未显示（--limit-errors）" if lang == "zh"
+                     else f"  … {hidden} more not shown (--limit-errors)")
     return lines
 
 

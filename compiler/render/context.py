@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from compiler.document.figures import summary_sentence
 from compiler.document.model import get_path
@@ -82,7 +83,7 @@ def build_context(fmt: Format, data: dict, tables_as=lambda filled: filled) -> d
     meta = data["meta"]
     sections = []
     for section in fmt.sections:
-        entry = {"id": section.id, "heading": section.heading, "blocks": [], "table": None}
+        entry: dict[str, Any] = {"id": section.id, "heading": section.heading, "blocks": [], "table": None}
         if section.kind == "table":
             entry["table"] = tables_as(fill_grid(fmt.tables[section.table], data["tables"][section.table]))
         else:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import parse_xml, serialize_part_xml
+from docx.opc.packuri import PackURI
 from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
@@ -86,6 +87,11 @@ def _zip(members: list[_Member]) -> bytes:
     return out.getvalue()
 
 
+def _member(partname: str) -> str:
+    """The zip member name of a part (python-docx types part names as str; they are PackURIs)."""
+    return PackURI(partname).membername
+
+
 class _Recorder:
     """Stands in for python-docx's zip writer to learn the members, in order, with their bytes."""
 
@@ -121,10 +127,11 @@ class PreparedTemplate:
         recorder = _Recorder()
         PackageWriter._write_content_types_stream(recorder, parts)
         PackageWriter._write_pkg_rels(recorder, package.rels)
-        PackageWriter._write_parts(recorder, parts)
-        dynamic = {document.part.partname.membername: "document", core.partname.membername: "core"}
-        dynamic.update({name.membername: name for name in self.hf_sources})
-        self.layout: list[object] = []  # a static _Member, or the key of a part rendered per report
+        # python-docx types its writer's argument as its own zip writer; the recorder is a stand-in
+        PackageWriter._write_parts(recorder, parts)  # type: ignore[arg-type]
+        dynamic = {_member(document.part.partname): "document", _member(core.partname): "core"}
+        dynamic.update({_member(name): name for name in self.hf_sources})
+        self.layout: list[_Member | str] = []  # a static _Member, or the key of a part rendered per report
         for name, blob in recorder.members:
             self.layout.append(dynamic.get(name) or _deflate(name, blob))
         self._names = {key: name for name, key in dynamic.items()}
@@ -150,8 +157,9 @@ class PreparedTemplate:
         tpl.fix_docpr_ids(tree)
         rendered = {"document": self._document_xml(tree)}
         for partname, (source, encoding) in self.hf_sources.items():
-            xml = self._render_part(source, context, jinja_env).encode(encoding)
-            rendered[partname] = serialize_part_xml(parse_xml(xml))
+            encoded = self._render_part(source, context, jinja_env).encode(encoding)
+            # python-docx annotates parse_xml(str); it hands the text to lxml, which takes (and here needs) bytes
+            rendered[partname] = serialize_part_xml(parse_xml(encoded))  # type: ignore[arg-type]
         core = CorePropertiesPart.load(*self.core)
         properties = core.core_properties
         for name, initial in self.initial_properties.items():

@@ -102,7 +102,8 @@ def table_xml(filled: FilledGrid) -> str:
                 col += cell.colspan
             elif (r, col) in covering:
                 above = covering[(r, col)]
-                cells_xml.append(_cell(above, sum(widths[col:col + above.colspan]), above.colspan, "continue", "", False))
+                width = sum(widths[col:col + above.colspan])
+                cells_xml.append(_cell(above, width, above.colspan, "continue", "", False))
                 col += above.colspan
             else:  # no cell defined here: keep the grid square
                 cells_xml.append(_cell(None, widths[col], 1, None, "", False))

@@ -138,7 +138,8 @@ class _Package:
                 if target not in self.names or any(target == p for p, _ in parts):
                     continue
                 base = posixpath.basename(target)
-                label = {"header": (f"页眉（{base}）", f"header ({base})"), "footer": (f"页脚（{base}）", f"footer ({base})"),
+                label = {"header": (f"页眉（{base}）", f"header ({base})"),
+                         "footer": (f"页脚（{base}）", f"footer ({base})"),
                          "footnotes": ("脚注", "footnotes")}[kind]
                 parts.append((target, label))
         return parts
@@ -173,12 +174,14 @@ def check_template(path: Path) -> LintReport:
 
 def _paragraph_places(root, label) -> list[Where]:
     """The place of every <w:p> in document order (the order docxtpl's line numbers follow)."""
-    places, body_no, table_no = [], 0, {}
+    places: list[Where] = []
+    body_no = 0
+    table_no: dict[etree._Element, int] = {}
     for p in root.iter(W + "p"):
         cell = next(p.iterancestors(W + "tc"), None)
         row = next(cell.iterancestors(W + "tr"), None) if cell is not None else None
         table = next(row.iterancestors(W + "tbl"), None) if row is not None else None
-        if table is None:
+        if cell is None or row is None or table is None:
             body_no += 1
             places.append(Where(label, paragraph=body_no))
             continue
@@ -225,7 +228,7 @@ def _lint_paragraph(p, where: Where, problems: list) -> None:
         return
     text = "".join(t for _, t in segments)
     owners, starts, pos = [], [], 0
-    for el, t in segments:
+    for _el, t in segments:
         starts.append(pos)
         owners.extend([len(starts) - 1] * len(t))
         pos += len(t)
@@ -278,11 +281,12 @@ def _lint_hidden(root, places, label, problems: list) -> None:
         if el.tag not in TEXT_TAGS and el.text:
             texts.append(el.text)
         for value in texts:
-            if _OPEN.search(value):
+            opening = _OPEN.search(value)
+            if opening:
                 p = el if el.tag == W + "p" else next(el.iterancestors(W + "p"), None)
                 where = places[index[p]] if p is not None else Where(label)
                 problems.append(TemplateProblem("template_hidden_tag", where, {
-                    "tag": _short(value[_OPEN.search(value).start():]),
+                    "tag": _short(value[opening.start():]),
                     "place": f"元素 <{etree.QName(el).localname}> 的属性或内容",
                     "place_en": f"an attribute or the content of <{etree.QName(el).localname}>"}))
                 break

@@ -82,7 +82,7 @@ def context_shape() -> dict:
     from compiler.render.word import word_table
     from compiler.workbook.layout import NARRATIVE_KINDS
 
-    shape = None
+    shape: dict = {}
     for fmt in all_formats().values():
         doc = blank_document(fmt, fmt.first_year, "机关")
         doc["meta"]["date"] = f"{fmt.first_year + 1}-01-15"
@@ -112,7 +112,8 @@ def lint_source(source: str, locate, problems: list) -> None:
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        problems.append(TemplateProblem("template_syntax", locate(exc.lineno or 0), {"detail": exc.message or str(exc)}))
+        problems.append(TemplateProblem("template_syntax", locate(exc.lineno or 0),
+                                        {"detail": exc.message or str(exc)}))
         return
     _Walker(locate, problems).template(tree)
 
@@ -124,7 +125,8 @@ def _check_blocks(env, source: str, locate, problems: list) -> bool:
     try:
         tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
     except TemplateSyntaxError as exc:
-        problems.append(TemplateProblem("template_syntax", locate(exc.lineno or 0), {"detail": exc.message or str(exc)}))
+        problems.append(TemplateProblem("template_syntax", locate(exc.lineno or 0),
+                                        {"detail": exc.message or str(exc)}))
         return False
     i = 0
     while i < len(tokens):
@@ -234,7 +236,7 @@ class _Walker:
             self.bind(node.target, LEAF)
         elif isinstance(node, nodes.With):
             scope = {}
-            for target, value in zip(node.targets, node.values):
+            for target, value in zip(node.targets, node.values, strict=True):
                 shape = self.expr(value)
                 if isinstance(target, nodes.Name):
                     scope[target.name] = shape
@@ -250,7 +252,8 @@ class _Walker:
             if isinstance(node, nodes.Macro):
                 self.scopes[-1][node.name] = ANY
         elif isinstance(node, (nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
-            self.forbidden(node, type(node).__name__.lower(), "模板不能引用其他文件", "a template cannot load other files")
+            self.forbidden(node, type(node).__name__.lower(), "模板不能引用其他文件",
+                           "a template cannot load other files")
         elif isinstance(node, nodes.Output):
             for child in node.nodes:
                 if not isinstance(child, nodes.TemplateData):

@@ -11,7 +11,7 @@ from compiler.messages.findings import CATALOGUE, ERROR
 class TemplateUnusable(Exception):
     """The file is not a Word template that can be checked at all."""
 
-    def __init__(self, problem: "TemplateProblem"):
+    def __init__(self, problem: TemplateProblem):
         self.problem = problem
         super().__init__(problem.message())
 
@@ -89,7 +89,8 @@ class LintReport:
     def lines(self, lang: str = "zh") -> list[str]:
         n_err, n_warn = len(self.errors), len(self.warnings)
         if lang == "en":
-            head = f"{'TEMPLATE OK' if self.ok else 'TEMPLATE REFUSED'}  {self.path}: {n_err} error(s), {n_warn} warning(s)"
+            verdict = "TEMPLATE OK" if self.ok else "TEMPLATE REFUSED"
+            head = f"{verdict}  {self.path}: {n_err} error(s), {n_warn} warning(s)"
         else:
             head = f"{'模板可用' if self.ok else '模板不可用'}  {self.path}：{n_err} 个错误，{n_warn} 个警告"
         ordered = self.errors + self.warnings

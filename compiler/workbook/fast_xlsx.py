@@ -20,7 +20,9 @@ import posixpath
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -124,7 +126,7 @@ def _cast_number(value: str):
 
 
 class FastSheet:
-    def __init__(self, workbook: "FastWorkbook", title: str, part: str):
+    def __init__(self, workbook: FastWorkbook, title: str, part: str):
         self.workbook, self.title, self.part = workbook, title, part
 
     def cell_values(self, max_row: int, max_col: int) -> dict[tuple[int, int], object]:
@@ -146,7 +148,7 @@ class FastSheet:
         return values
 
     @staticmethod
-    def _value(el, wb: "FastWorkbook"):
+    def _value(el, wb: FastWorkbook):
         data_type = el.get("t", "n")
         style_id = el.get("s", 0)
         if style_id:
@@ -233,11 +235,13 @@ class FastWorkbook:
             if duration:
                 self.timedelta_formats.add(idx)
 
-    fallback = None  # set by the opener: () -> the openpyxl workbook, for sheets this reader declines
-    _reference = None
+    fallback: Callable[[], Any] | None = None  # set by the opener: () -> the openpyxl workbook, for sheets
+    _reference: Any = None                     # this reader declines
 
     def reference(self):
         if self._reference is None:
+            if self.fallback is None:
+                raise RuntimeError("FastWorkbook.reference() needs the opener to set .fallback first")
             self._reference = self.fallback()
         return self._reference
 

@@ -257,7 +257,9 @@ def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int
     first = next(c for c in grid.cells if c.row == 0 and c.col == 0)
     expected_top, col = grid_position(first)
     top = find(first.text, first.aliases, col, expected_top)
-    shift = (top - expected_top) if top is not None else 0
+    if top is None:  # the table's first label is nowhere near: read in place, the label check reports it
+        top = expected_top
+    shift = top - expected_top
     rows = {r: grid_position(first)[0] + r + shift for r in range(grid.height)} if shift else {}
     moved = []
     for cell in grid.cells:

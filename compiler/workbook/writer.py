@@ -64,7 +64,7 @@ OK_MARK, BAD_MARK = "✓", "✗"
 def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None = None) -> Workbook:
     """The blank standard workbook for ``fmt``; with ``document``, filled with its values."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new openpyxl workbook starts with
     _guide_sheet(wb, fmt)
     _meta_sheet(wb, year, org, document)
     for section in fmt.sections:
@@ -269,7 +269,8 @@ def _check_cells(ws, table: Table, grid: Grid, positions) -> int:
             cell.fill = CHECK_FILL
             cell.alignment = WRAP_CENTER
     # equations across columns, checked in every row: column totals, and any column-wise 勾稽关系
-    across = [((d.target,), d.terms) for d in table.derived if d.axis == "column"]
+    across: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+        ((d.target,), d.terms) for d in table.derived if d.axis == "column"]
     across += [(c.left, c.right) for c in table.checks if c.axis == "column"]
     if across:
         c = check_column(grid)
@@ -297,7 +298,8 @@ def _summary_preview(ws, fmt: Format, row: int) -> None:
     cells = {}
     for table_id, sheet in sheets.items():
         for cell in table_grid(fmt.tables[table_id]).value_cells():
-            cells[(table_id, *cell.key)] = f"'{sheet}'!{address(*grid_position(cell))}"
+            path = (table_id, *cell.key)
+            cells[path] = f"'{sheet}'!{address(*grid_position(cell))}"
     head = ws.cell(row=row, column=TABLE_LEFT,
                    value="申请情况摘要（在「总体情况」等工作表 A 列选择「申请情况摘要」，报告中即写入这句话）：")
     head.font = HEADER_FONT
