@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from helpers import ROOT, valid_document
 
 from compiler.checks.completeness import check_completeness
 from compiler.document.blank import blank_document
 from compiler.document.model import ReadResult, Source, get_path, pointer, set_path
 from compiler.formats.definition import get_format
-from helpers import ROOT, valid_document
 
 DOC = {"meta": {"org": "临江区档案局"}, "tables": {"requests": {"new": {"natural": 3}}}, "list": [{"a": 1}, {"a": 2}]}
 

@@ -145,8 +145,8 @@ def _shape_problem(fmt: Format, data: dict) -> str:
 
 def _add_sources(result: ReadResult, name: str) -> None:
     fmt, data = result.format, result.data
-    for field_ in META_FIELDS:
-        result.sources[pointer("meta", field_.id)] = Source(name, pointer("meta", field_.id), field_.label)
+    for meta_field in META_FIELDS:
+        result.sources[pointer("meta", meta_field.id)] = Source(name, pointer("meta", meta_field.id), meta_field.label)
     for section in fmt.sections:
         for field_ in section.fields:
             ptr = pointer("fields", field_.id)

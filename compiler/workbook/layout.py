@@ -23,7 +23,8 @@ META_VALUE_COL = 2
 TABLE_TOP = 4  # worksheet row of the grid's first row
 TABLE_LEFT = 1  # worksheet column of the grid's first column
 
-NARRATIVE_KINDS = dict(zip(BLOCK_KINDS, ("小标题", "三级标题", "正文", "申请情况摘要")))  # column A of a narrative sheet
+# column A of a narrative sheet
+NARRATIVE_KINDS = dict(zip(BLOCK_KINDS, ("小标题", "三级标题", "正文", "申请情况摘要"), strict=True))
 NARRATIVE_KIND_BY_LABEL = {v: k for k, v in NARRATIVE_KINDS.items()}
 NARRATIVE_ROWS = 100  # pre-formatted input rows; agencies may type further down
 FIELDS_TOP = 4
