@@ -99,3 +99,15 @@ def test_a_workbook_named_otherwise_is_still_read_as_a_workbook(tmp_path):
     path = write_workbook(tmp_path / "book.xlsx", valid_document())
     renamed = path.rename(tmp_path / "book.dat")
     assert load_document(renamed).data["meta"]["org"] == "测试区档案局"
+
+
+def test_an_empty_section_of_a_data_document_is_named_by_the_section_pointer(tmp_path):
+    path = _json_of(tmp_path, SAMPLE_2021)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["sections"]["overview"] = []
+    data["meta"]["org"] = ""
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = compile_workbook(path, write=False)
+    places = {f.code: (f.sheet, f.cell) for f in result.findings}
+    assert places["section_empty"] == ("report.json", "/sections/overview")
+    assert places["required"] == ("report.json", "/meta/org")

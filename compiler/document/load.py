@@ -12,12 +12,13 @@ import json
 from pathlib import Path
 
 from compiler.common.zip_limits import MAX_FILE_BYTES, human_size
-from compiler.document.model import ReadResult, Source, pointer
+from compiler.document.model import META_FIELDS, ReadResult, Source, get_path, pointer, set_path
 from compiler.formats.definition import Format, UnknownFormat, all_formats, get_format
 from compiler.formats.grid import table_grid
 from compiler.messages.findings import UnusableFile
-from compiler.workbook.layout import META_FIELDS
 from compiler.workbook.reader import read_workbook, value_label
+
+_ABSENT = object()  # a cell the document does not have
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
 PUBLISHED_SUFFIXES = (".docx", ".html", ".htm", ".pdf")
@@ -133,11 +134,9 @@ def _shape_problem(fmt: Format, data: dict) -> str:
                 return f"/sections/{section.id}/{i} 不是段落（应有 kind 和 text）"
     for table in fmt.tables.values():
         for cell in table_grid(table).value_cells():
-            node = data["tables"]
-            for part in (table.id, *cell.key):
-                if not isinstance(node, dict) or part not in node:
-                    return f"缺少 {pointer('tables', table.id, *cell.key)}"
-                node = node[part]
+            node = get_path(data["tables"], (table.id, *cell.key), default=_ABSENT)
+            if node is _ABSENT:
+                return f"缺少 {pointer('tables', table.id, *cell.key)}"
             if isinstance(node, (dict, list)):
                 return f"{pointer('tables', table.id, *cell.key)} 应为数字"
     return ""
@@ -145,6 +144,7 @@ def _shape_problem(fmt: Format, data: dict) -> str:
 
 def _add_sources(result: ReadResult, name: str) -> None:
     fmt, data = result.format, result.data
+    result.sources[pointer("meta")] = Source(name, pointer("meta"), "meta")
     for meta_field in META_FIELDS:
         result.sources[pointer("meta", meta_field.id)] = Source(name, pointer("meta", meta_field.id), meta_field.label)
     for section in fmt.sections:
@@ -152,6 +152,7 @@ def _add_sources(result: ReadResult, name: str) -> None:
             ptr = pointer("fields", field_.id)
             result.sources[ptr] = Source(name, ptr, field_.label)
         if section.kind == "narrative":
+            result.sources[pointer("sections", section.id)] = Source(name, pointer("sections", section.id), section.heading)
             for i, _ in enumerate(data["sections"][section.id]):
                 ptr = pointer("sections", section.id, i, "text")
                 result.sources[ptr] = Source(name, ptr, section.heading)
@@ -168,10 +169,8 @@ def _derived_as_typed(result: ReadResult) -> None:
         for cell in table_grid(table).value_cells():
             if not cell.derived:
                 continue
-            node = result.data["tables"][table.id]
-            for part in cell.key[:-1]:
-                node = node[part]
-            typed = node[cell.key[-1]]
+            path = ("tables", table.id, *cell.key)
+            typed = get_path(result.data, path)
             if isinstance(typed, (int, float)) and not isinstance(typed, bool):
-                result.typed_totals[pointer("tables", table.id, *cell.key)] = typed
-                node[cell.key[-1]] = 0
+                result.typed_totals[pointer(*path)] = typed
+                set_path(result.data, path, 0)
