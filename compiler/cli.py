@@ -28,7 +28,14 @@ from compiler.formats.definition import (
 )
 from compiler.messages.findings import UnusableFile, internal_error
 from compiler.messages.presentation import findings_table, sort_findings, status_line
-from compiler.pipeline import CompileResult, Options, compile_workbook, default_output
+from compiler.pipeline import (
+    CompileResult,
+    Options,
+    compile_workbook,
+    default_output,
+    new_workbook,
+    unusable_as_dict,
+)
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 YEARS = click.IntRange(min(f.first_year for f in all_formats().values()), 2100)  # the formats we know
@@ -254,19 +261,13 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
         except UnusableFile as exc:
             codes.append(EXIT_UNUSABLE)
             if as_json:
-                reports.append({"file": str(path), "status": "unusable", "errors": 1, "warnings": 0,
-                                "findings": [exc.finding.as_dict(lang)]})
+                reports.append(unusable_as_dict(path, exc.finding, lang))
             else:
                 _unusable(path, exc, lang)
             continue
         codes.append(EXIT_OK if result.ok else EXIT_DATA)
         if as_json:
-            findings = sort_findings(result.findings)
-            reports.append({
-                "file": str(path), "status": "valid" if result.ok else "invalid",
-                "format": result.format.id, "errors": len(result.errors), "warnings": len(result.warnings),
-                "findings": [f.as_dict(lang) for f in (findings[:limit_errors] if limit_errors else findings)],
-            })
+            reports.append(result.as_dict(lang, limit_errors))
         else:
             _report(result, lang, limit_errors)
     if as_json:
@@ -331,8 +332,6 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 @common_options
 def new(year, format_id, org, output, force, lang):
     """生成标准填报表（Excel），交各机关填写。"""
-    from compiler.workbook.writer import save_workbook
-
     try:
         fmt = get_format(format_id) if format_id else format_for_year(year)
     except UnknownFormat as exc:
@@ -343,7 +342,7 @@ def new(year, format_id, org, output, force, lang):
     if output.exists() and not force:
         raise click.BadParameter(f"{output} 已存在；加 --force 覆盖。" if lang == "zh"
                                  else f"{output} exists; use --force to overwrite.", param_hint="-o")
-    save_workbook(fmt, year, output, org=org)
+    new_workbook(year, output, org=org, format_id=fmt.id)
     if lang == "zh":
         click.echo(f"已生成 {fmt.id} 格式（{fmt.source}）{year} 年度填报表：{output}")
     else:

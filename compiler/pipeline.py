@@ -24,8 +24,9 @@ from compiler.common.files import write_atomic
 from compiler.common.resources import default_template
 from compiler.document.load import load_document
 from compiler.document.model import ReadResult, pointer
-from compiler.formats.definition import Format
+from compiler.formats.definition import Format, format_for_year, get_format
 from compiler.messages.findings import Finding, UnusableFile
+from compiler.messages.presentation import sort_findings
 from compiler.render.context import build_context
 from compiler.render.pdf import PdfUnavailable, docx_to_pdf
 from compiler.render.web_page import report_html
@@ -53,6 +54,23 @@ class CompileResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def as_dict(self, lang: str = "zh", limit: int | None = None) -> dict:
+        """The machine-readable report of this compile (what ``check --json`` prints, one per file):
+        status, counts, and the findings, errors first, at most ``limit`` of them."""
+        findings = sort_findings(self.findings)
+        return {
+            "file": str(self.source), "status": "valid" if self.ok else "invalid",
+            "format": self.format.id if self.format else None,
+            "errors": len(self.errors), "warnings": len(self.warnings),
+            "findings": [f.as_dict(lang) for f in (findings[:limit] if limit else findings)],
+        }
+
+
+def unusable_as_dict(source: Path | str, finding: Finding, lang: str = "zh") -> dict:
+    """The machine-readable report of a file that could not be read at all (``check --json``)."""
+    return {"file": str(source), "status": "unusable", "errors": 1, "warnings": 0,
+            "findings": [finding.as_dict(lang)]}
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,18 @@ def _previous_year_findings(result: ReadResult, previous_path: Path) -> list[Fin
         return [Finding("previous_invalid", where.sheet, where.cell, {
             "file": previous_path.name, "count": len(errors), "first": f"{first.where} {first.message()}"})]
     return check_previous_year(result, previous, previous_path.name)
+
+
+def new_workbook(year: int, output: Path | str, org: str = "", format_id: str | None = None,
+                 document: dict | None = None) -> Path:
+    """Write the standard workbook an agency fills in (``compile new``), atomically and with the same
+    bytes for the same arguments; the format follows the year unless ``format_id`` names one, and
+    ``document`` (a data document) fills it in. Returns the path written."""
+    from compiler.workbook.writer import save_workbook  # openpyxl: only when a workbook is written
+
+    fmt = get_format(format_id) if format_id else format_for_year(year)
+    save_workbook(fmt, year, Path(output), org=org, document=document)
+    return Path(output)
 
 
 def default_output(source: Path) -> Path:
