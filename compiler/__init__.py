@@ -51,7 +51,15 @@ _EXPORTS = {
     "LintReport": "compiler.template_lint.problems",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "__version__",
+    "compile_workbook", "validate_workbook", "new_workbook", "Options", "CompileResult",
+    "load_document", "blank_document", "ReadResult", "Source",
+    "Format", "get_format", "format_for_year", "all_formats", "UnknownFormat",
+    "Finding", "UnusableFile", "CATALOGUE",
+    "run_batch", "BatchOutcome", "rollup", "RollupResult", "RollupRefused",
+    "check_template", "LintReport",
+]  # a test keeps this list and _EXPORTS the same
 
 
 def __getattr__(name: str) -> Any:

@@ -152,7 +152,8 @@ def _add_sources(result: ReadResult, name: str) -> None:
             ptr = pointer("fields", field_.id)
             result.sources[ptr] = Source(name, ptr, field_.label)
         if section.kind == "narrative":
-            result.sources[pointer("sections", section.id)] = Source(name, pointer("sections", section.id), section.heading)
+            whole = pointer("sections", section.id)
+            result.sources[whole] = Source(name, whole, section.heading)
             for i, _ in enumerate(data["sections"][section.id]):
                 ptr = pointer("sections", section.id, i, "text")
                 result.sources[ptr] = Source(name, ptr, section.heading)
