@@ -7,12 +7,14 @@ Word template — no code path names a format.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import NoReturn
+
+from compiler.formats.includes import Origins, resolve_file
+from compiler.formats.problems import FormatDefinitionError, Problem
+from compiler.formats.self_check import reference_problems, shape_problems
 
 FORMATS_DIR = Path(__file__).parent
 
@@ -281,6 +283,7 @@ class Format:
 
 
 def _format(raw: dict) -> Format:
+    """The Format of data that has passed :func:`format_from_data`'s checks."""
     sections = tuple(
         Section(
             id=s["id"],
@@ -313,52 +316,52 @@ def _format(raw: dict) -> Format:
     )
 
 
-class FormatDefinitionError(ValueError):
-    """A format file that contradicts itself (a rule naming a row that does not exist …)."""
+def format_from_data(raw: object, origins: Origins | None = None, file: Path | None = None) -> Format:
+    """A format built from its (resolved) data, once the data has passed its own checks.
+
+    ``origins`` says where each part of ``raw`` was written (see :mod:`compiler.formats.includes`),
+    so a problem is reported in the file and at the place its author has to edit.
+    """
+    if origins is None:
+        origins = Origins({(): (file or Path("<format data>"), (), "")})
+    found = shape_problems(raw)
+    if not found and isinstance(raw, dict):  # the schema says it is a dict
+        found = reference_problems(raw)
+    if found or not isinstance(raw, dict):
+        raise FormatDefinitionError([origins.problem(place, message) for place, message in found])
+    return _format(raw)
 
 
-def _validate(fmt: Format) -> None:
-    """Catch a mistyped id in a format file when it is loaded, not as a wrong total in a report."""
-    def fail(message: str) -> NoReturn:
-        raise FormatDefinitionError(f"format {fmt.id}: {message}")
+def format_data(file: Path) -> dict:
+    """The data of a format file with its ``$include`` references resolved (not yet checked)."""
+    raw, _ = resolve_file(file, file.parent)
+    return raw  # type: ignore[return-value]
 
-    for table in fmt.tables.values():
-        if table.kind == "blocks":
-            continue
-        ids = {"row": {r.id for r in table.row_leaves()}, "column": {c.id for c in table.column_leaves()}}
-        rules: tuple[Derived | Check, ...] = (*table.derived, *table.checks)
-        for rule in rules:
-            if rule.axis not in ids:
-                fail(f"table {table.id}: unknown axis {rule.axis!r} (use 'row' or 'column')")
-            named = (rule.target, *rule.terms) if isinstance(rule, Derived) else (*rule.left, *rule.right)
-            unknown = [x for x in named if x not in ids[rule.axis]]
-            if unknown:
-                fail(f"table {table.id}: unknown {rule.axis} id(s) {unknown}")
-    for name, spec in fmt.figures.items():
-        figure_table = fmt.tables.get(spec["table"])
-        if figure_table is None:
-            fail(f"figure {name!r} names an unknown table")
-        table = figure_table
-        if "block" in spec:
-            block = next((b for b in table.blocks if b.id == spec["block"]), None)
-            rows, cols = ({r.id for r in block.rows}, {c.id for c in block.columns}) if block else (set(), set())
-        else:
-            rows, cols = {r.id for r in table.row_leaves()}, {c.id for c in table.column_leaves()}
-        if not set(spec["rows"]) <= rows or not set(spec["columns"]) <= cols:
-            fail(f"figure {name!r} names cells that do not exist")
-    for check in fmt.text_checks:
-        if check["figure"] not in fmt.figures:
-            fail(f"text check names unknown figure {check['figure']!r}")
+
+def load_format(file: Path) -> Format:
+    """One format file: includes resolved (inside its folder), checked, built."""
+    raw, origins = resolve_file(file, file.parent)
+    return format_from_data(raw, origins)
+
+
+def format_files(directory: Path) -> list[Path]:
+    """The format definitions in ``directory``: its ``*.json`` files except JSON Schemas (shared parts sit below)."""
+    return sorted(p for p in directory.glob("*.json") if not p.name.endswith(".schema.json"))
+
+
+def load_formats(directory: Path) -> dict[str, Format]:
+    formats: dict[str, Format] = {}
+    for path in format_files(directory):
+        fmt = load_format(path)
+        if fmt.id in formats:
+            raise FormatDefinitionError([Problem(path, "/id", f"id {fmt.id!r} is already used by another format file")])
+        formats[fmt.id] = fmt
+    return formats
 
 
 @cache
 def all_formats() -> dict[str, Format]:
-    formats = {}
-    for path in sorted(FORMATS_DIR.glob("*.json")):
-        fmt = _format(json.loads(path.read_text(encoding="utf-8")))
-        _validate(fmt)
-        formats[fmt.id] = fmt
-    return formats
+    return load_formats(FORMATS_DIR)
 
 
 def get_format(format_id: str) -> Format:
