@@ -43,24 +43,23 @@ def _json_type(value) -> str:
 def _explain(error: ValidationError) -> Found:
     """A schema error said as what is expected, at the place it concerns."""
     place = tuple(error.absolute_path)
-    kind, schema, instance = error.validator, error.schema, error.instance
-    if kind == "additionalProperties" and isinstance(instance, dict):
+    kind, schema, instance, wanted = error.validator, error.schema, error.instance, error.validator_value
+    if kind == "additionalProperties" and isinstance(instance, dict) and isinstance(schema, dict):
         allowed = list(schema.get("properties", {}))
         extra = [key for key in instance if key not in allowed]
         if len(extra) == 1:
             return place + (extra[0],), f"unknown key {extra[0]!r}; expected one of: {_one_of(allowed)}"
         return place, f"unknown keys {extra}; expected one of: {_one_of(allowed)}"
-    if kind == "required":
-        missing = error.validator_value
-        absent = [key for key in missing if key not in instance]
-        return place, f"missing key {absent[0]!r} (required here: {_one_of(missing)})"
-    if kind == "enum":
-        return place, f"{instance!r} is not allowed; expected one of: {_one_of(error.validator_value)}"
+    if kind == "required" and isinstance(wanted, list) and isinstance(instance, dict):
+        absent = [key for key in wanted if key not in instance]
+        return place, f"missing key {absent[0]!r} (required here: {_one_of(wanted)})"
+    if kind == "enum" and isinstance(wanted, list):
+        return place, f"{instance!r} is not allowed; expected one of: {_one_of(wanted)}"
     if kind == "const":
-        return place, f"expected {error.validator_value!r}, found {instance!r}"
+        return place, f"expected {wanted!r}, found {instance!r}"
     if kind == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return place, f"expected {' or '.join(expected)}, found {_json_type(instance)} {instance!r}"[:200]
+        expected = wanted if isinstance(wanted, list) else [wanted]
+        return place, f"expected {' or '.join(map(str, expected))}, found {_json_type(instance)} {instance!r}"[:200]
     if kind == "propertyNames":
         return place, f"{instance!r} is not allowed as a name here: {error.message}"
     return place, error.message
