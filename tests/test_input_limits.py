@@ -129,4 +129,24 @@ def test_too_many_cells(base, tmp_path):
 
 
 def test_a_standard_workbook_is_far_below_every_limit(base):
+    """At least a tenfold margin under every limit, so real workbooks never come near one."""
+    from compiler.common import zip_limits
+
     workbook_file.check_file(base)  # raises nothing
+    with zipfile.ZipFile(base) as zf:
+        infos = zf.infolist()
+        sheets = [zf.read(i) for i in infos if i.filename.startswith("xl/worksheets/")]
+    uncompressed = sum(i.file_size for i in infos)
+    assert base.stat().st_size * 10 < zip_limits.MAX_FILE_BYTES
+    assert len(infos) * 10 < zip_limits.MAX_ZIP_ENTRIES
+    assert uncompressed * 10 < zip_limits.MAX_UNCOMPRESSED_BYTES
+    assert uncompressed * 10 < zip_limits.RATIO_FLOOR  # the ratio limit does not even apply
+    cells = sum(len(workbook_file._CELL_TAG.findall(s)) for s in sheets)
+    assert 0 < cells and cells * 10 < workbook_file.MAX_CELLS
+    wb = workbook_file.open_workbook(base)
+    try:
+        used = [key for name in wb.sheetnames for key in workbook_file.sheet_values(wb[name])]
+    finally:
+        wb.close()
+    assert max(r for r, _ in used) * 10 < workbook_file.MAX_ROWS_READ
+    assert max(c for _, c in used) * 2 < workbook_file.MAX_COLUMNS_READ
