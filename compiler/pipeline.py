@@ -99,14 +99,14 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
 
 
 def _checked(result: ReadResult) -> list[Finding]:
-    """The reader's findings, the schema, and — where the values are sound — the arithmetic."""
+    """The reader's findings, the schema, and the arithmetic: every rule whose cells are all
+    readable is checked in the same pass, so one bad cell does not hide the other problems."""
     findings = list(result.findings)
-    schema_findings = validate(result.data, result.sources, findings)
-    findings += schema_findings
-    if not any(f.is_error for f in schema_findings):
-        compute_totals(result.format, result.data)
-        findings += check_typed_totals(result)
-        findings += check_balances(result)
+    unreadable: set[str] = set()
+    findings += validate(result.data, result.sources, findings, unreadable)
+    unknown = compute_totals(result.format, result.data, unreadable)  # every rule whose cells are readable
+    findings += check_typed_totals(result, unknown)
+    findings += check_balances(result, unknown)
     findings += check_completeness(result)
     return findings
 

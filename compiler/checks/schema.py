@@ -89,16 +89,20 @@ def validator(format_id: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def validate(data: dict, sources: dict, reported: Sequence[Finding] = ()) -> list[Finding]:
+def validate(data: dict, sources: dict, reported: Sequence[Finding] = (),
+             invalid: set[str] | None = None) -> list[Finding]:
     """Schema errors as findings that name the cell the bad value came from.
 
     What the reader has already ``reported`` (a missing sheet, an unreadable date) is not said
-    again in the schema's words."""
+    again in the schema's words. The pointer of every value that failed is added to ``invalid``
+    (when given), so the arithmetic can leave out just the rules that use those values."""
     already = {(f.sheet, f.cell) for f in reported if f.cell and f.is_error}
     sheet_missing = any(f.code == "missing_sheet" for f in reported)
     findings = []
     for error in validator(data["format"]).iter_errors(data):
         ptr = "/" + "/".join(str(p) for p in error.absolute_path)
+        if invalid is not None:
+            invalid.add(ptr)
         src = sources.get(ptr)
         if src is None:
             if not sheet_missing:

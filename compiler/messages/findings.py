@@ -182,6 +182,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "勾稽关系不成立（{line}）：{rule}。{left_terms} = {left}，{right_terms} = {right}，相差 {difference}。请核对这些数字。",
         "Balance does not hold in {line_en}: {rule}. {left_terms} = {left}, {right_terms} = {right}, difference {difference}. Check these figures.",
     ),
+    "balance_skipped": (
+        WARNING,
+        "有 {count} 处勾稽关系用到了无法读取的单元格（{cells}），暂未核对。改正这些单元格后请重新校验。",
+        "{count} balance check(s) use unreadable cells ({cells}) and were not checked. Check again after fixing those cells.",
+    ),
     "total_mismatch": (
         ERROR,
         "「{label}」填写的合计 {found} 与各项之和 {expected} 不符（相差 {difference}）。请改正或改回自动合计公式。",
