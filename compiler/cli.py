@@ -365,9 +365,12 @@ def template_check(template, lang):
 
 def _check_custom_template(template: Path, lang: str) -> None:
     """``--template``: a template that fails the lint is refused, with the lint's report (exit 2)."""
-    from compiler.template_lint.docx_side import check_template
+    from compiler.pipeline import TemplateRefused, checked_template
 
-    report = check_template(template)
+    try:
+        report = checked_template(template)
+    except TemplateRefused as exc:
+        report = exc.report
     if report.ok:
         for line in report.lines(lang)[1:]:  # warnings only: shown, then the compile goes on
             click.echo(line, err=True)

@@ -144,11 +144,44 @@ def default_output(source: Path) -> Path:
     return Path(source).with_suffix(".docx")
 
 
+class TemplateRefused(Exception):
+    """A custom template that fails the lint (``compile template-check``); carries its report."""
+
+    def __init__(self, report):
+        self.report = report
+        super().__init__(report.lines()[0])
+
+
+def checked_template(template: Path):
+    """The lint report of a custom template, which must have no errors (else TemplateRefused).
+
+    Linted once per version of the file in a process, so a batch does not lint it per workbook."""
+    template = Path(template)
+    try:
+        key = (str(template.resolve()), template.stat().st_mtime)
+    except OSError:
+        key = (str(template), None)
+    report = _LINTED.get(key)
+    if report is None:
+        from compiler.template_lint import docx_side
+
+        report = _LINTED[key] = docx_side.check_template(template)
+    if not report.ok:
+        raise TemplateRefused(report)
+    return report
+
+
+_LINTED: dict = {}
+
+
 def compile_workbook(path: Path, output: Path | None = None, options: Options = Options(),
                      write: bool = True) -> CompileResult:
     """Validate ``path`` and, when it has no errors and ``write`` is set, write the report (and the
-    extra outputs) atomically; with errors, nothing is written."""
+    extra outputs) atomically; with errors, nothing is written. A custom template is linted first
+    and refused (TemplateRefused) when it fails, before any workbook is read."""
     path = Path(path)
+    if options.template is not None and write:
+        checked_template(options.template)
     result, findings = validate_workbook(path, options)
     outcome = CompileResult(source=path, format=result.format, data=result.data, findings=findings)
     if not outcome.ok or not write:
@@ -161,20 +194,24 @@ def compile_workbook(path: Path, output: Path | None = None, options: Options = 
     outcome.output = target
     for kind in options.outputs:
         written = _write(outcome, target.with_suffix("." + kind),
-                         lambda kind=kind: EXTRA_OUTPUTS[kind](result, document, target))
+                         lambda kind=kind: EXTRA_OUTPUTS[kind](result, document, target), kind)
         if written:
             outcome.extra_outputs.append(written)
     return outcome
 
 
-def _write(outcome: CompileResult, target: Path, write):
-    """Run one writer; a failure becomes a finding (the report is refused, never half-written)."""
+def _write(outcome: CompileResult, target: Path, write, kind: str = "docx"):
+    """Run one writer; a failure to write becomes a finding (the report is refused, never
+    half-written). Only the PDF writer's conversion failures are ``pdf_failed``: anything else a
+    writer raises is a fault of ours and goes on as an internal error."""
     try:
         return write() or target
     except PdfUnavailable:
         outcome.findings.append(Finding("pdf_unavailable"))
-    except (subprocess.SubprocessError, RuntimeError) as exc:  # LibreOffice failed or produced nothing
-        outcome.findings.append(Finding("pdf_failed", params={"detail": type(exc).__name__}))
+    except (subprocess.SubprocessError, RuntimeError) as exc:
+        if kind != "pdf":
+            raise
+        outcome.findings.append(Finding("pdf_failed", params={"detail": type(exc).__name__}))  # LibreOffice failed
     except OSError as exc:
         outcome.findings.append(Finding("output_failed", params={"path": str(target),
                                                                  "detail": exc.strerror or type(exc).__name__}))

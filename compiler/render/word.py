@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
@@ -114,23 +114,40 @@ def template_bytes(path: Path) -> bytes:
     return _template_bytes(str(path.resolve()), path.stat().st_mtime)
 
 
+_UNPREPARED: set[tuple[str, float]] = set()  # templates whose fast path failed: plain docxtpl from then on
+
+
 @lru_cache(maxsize=8)
 def _prepared(path: str, mtime: float):
-    """The template prepared once per process (see ``docx_prepared``); None when it cannot be."""
-    from compiler.render.word_prepared import NotPreparable, PreparedTemplate
+    """The template prepared once per process (see ``word_prepared``); None when it cannot be.
 
+    The fast path leans on python-docx internals (``PackageWriter._write_*`` and the like); if a
+    release renames or changes them, preparing fails with whatever python-docx raises, and the
+    plain docxtpl path, which only uses public APIs, takes over instead of every compile failing."""
+    if (path, mtime) in _UNPREPARED:
+        return None
     try:
+        from compiler.render.word_prepared import PreparedTemplate
+
         return PreparedTemplate(_template_bytes(path, mtime))
-    except NotPreparable:
+    except Exception:  # NotPreparable, or python-docx internals that moved: the plain path works
+        _UNPREPARED.add((path, mtime))
         return None
 
 
 def render_docx(template: Path, context: dict) -> bytes:
     """The finished .docx as bytes; identical context and template give identical bytes."""
     template = Path(template)
-    prepared = _prepared(str(template.resolve()), template.stat().st_mtime)
+    key = (str(template.resolve()), template.stat().st_mtime)
+    prepared = _prepared(*key)
     if prepared is not None:
-        return prepared.render(context, report_environment(), _set_properties)
+        try:
+            return prepared.render(context, report_environment(), _set_properties)
+        except TemplateError:
+            raise  # the template's own fault: the plain path would fail the same way
+        except Exception:  # python-docx internals the fast path uses: fall back for good
+            _UNPREPARED.add(key)
+            _prepared.cache_clear()
     return render_docx_plain(template, context)
 
 

@@ -21,7 +21,7 @@ from compiler.common.files import write_atomic
 from compiler.common.zips import deterministic_zip
 from compiler.document.figures import summary_formula, summary_tables
 from compiler.document.model import get_path
-from compiler.formats.definition import Format, Section, Table, ValueSpec
+from compiler.formats.definition import Format, Section, Table, ValueSpec, all_formats
 from compiler.formats.grid import Grid, table_grid
 from compiler.workbook.layout import (
     GUIDE_SHEET,
@@ -44,6 +44,8 @@ from compiler.workbook.layout import (
     narrative_first_row,
     narrative_header_row,
 )
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (1900 system, after its phantom leap day)
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -131,11 +133,13 @@ def _meta_sheet(wb: Workbook, year: int, org: str, document: dict | None) -> Non
         _style_input(cell)
         ws.cell(row=r, column=META_VALUE_COL + 1, value=field.hint).font = HINT_FONT
     year_cell = address(meta_row("year"), META_VALUE_COL)
-    _add_validation(ws, DataValidation(type="whole", operator="between", formula1="2019", formula2="2100",
-                                       error="年度应为 2019 至 2100 之间的整数，如 2024。"), year_cell)
+    first = min(f.first_year for f in all_formats().values())  # the earliest year any format covers
+    _add_validation(ws, DataValidation(type="whole", operator="between", formula1=str(first), formula2="2100",
+                                       error=f"年度应为 {first} 至 2100 之间的整数，如 2024。"), year_cell)
     date_cell = address(meta_row("date"), META_VALUE_COL)
     ws[date_cell].number_format = 'yyyy"年"m"月"d"日"'
-    _add_validation(ws, DataValidation(type="date", operator="greaterThan", formula1="43466",
+    serial = (dt.date(first, 1, 1) - EXCEL_EPOCH).days  # a report is dated no earlier than its first year
+    _add_validation(ws, DataValidation(type="date", operator="greaterThan", formula1=str(serial),
                                        error="请输入日期，如 2025-1-20（将显示为 2025年1月20日）。"), date_cell)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 40
