@@ -31,6 +31,7 @@ from compiler.render.context import build_context
 from compiler.render.pdf import PdfUnavailable, docx_to_pdf
 from compiler.render.web_page import report_html
 from compiler.render.word import render_docx, word_table
+from compiler.template_lint.problems import LintReport
 from compiler.workbook.reader import read_workbook
 
 
@@ -147,18 +148,18 @@ def default_output(source: Path) -> Path:
 class TemplateRefused(Exception):
     """A custom template that fails the lint (``compile template-check``); carries its report."""
 
-    def __init__(self, report):
+    def __init__(self, report: LintReport):
         self.report = report
         super().__init__(report.lines()[0])
 
 
-def checked_template(template: Path):
+def checked_template(template: Path) -> LintReport:
     """The lint report of a custom template, which must have no errors (else TemplateRefused).
 
     Linted once per version of the file in a process, so a batch does not lint it per workbook."""
     template = Path(template)
     try:
-        key = (str(template.resolve()), template.stat().st_mtime)
+        key: tuple[str, float | None] = (str(template.resolve()), template.stat().st_mtime)
     except OSError:
         key = (str(template), None)
     report = _LINTED.get(key)
@@ -171,7 +172,7 @@ def checked_template(template: Path):
     return report
 
 
-_LINTED: dict = {}
+_LINTED: dict[tuple[str, float | None], LintReport] = {}
 
 
 def compile_workbook(path: Path, output: Path | None = None, options: Options = Options(),

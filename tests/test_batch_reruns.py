@@ -49,8 +49,9 @@ def test_a_batch_survives_a_worker_killed_mid_run(tmp_path):
 
 
 def test_a_workbook_whose_worker_dies_is_one_internal_error_row():
-    from compiler.inbox.batch import CompileTask, Options, _crashed
     from concurrent.futures.process import BrokenProcessPool
+
+    from compiler.inbox.batch import CompileTask, Options, _crashed
 
     row = _crashed(CompileTask(4, "inbox/局.xlsx", "", Options(), "zh"), BrokenProcessPool("gone"))
     assert (row.index, row.status, row.errors) == (4, "failed", 1)

@@ -29,7 +29,7 @@ def test_only_the_pdf_writer_reports_pdf_failed(tmp_path):
     def broken():
         raise RuntimeError("a fault of ours")
 
-    outcome = CompileResult(source=tmp_path / "x.xlsx")
+    outcome = CompileResult(source=tmp_path / "x.xlsx", format=get_format("2021"), data=valid_document())
     with pytest.raises(RuntimeError):
         _write(outcome, tmp_path / "r.html", broken, "html")
     with pytest.raises(RuntimeError):

@@ -6,7 +6,7 @@ All of it is driven by the tables and checks of the format definition; nothing h
 from __future__ import annotations
 
 import re
-from typing import Collection
+from collections.abc import Collection
 
 from compiler.document.model import ReadResult, get_path, pointer
 from compiler.formats.definition import Format, Table
