@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,3 +190,13 @@ def test_blocks_the_two_formats_share_are_written_once():
     assert formats["2019"].tables["review"].raw == formats["2021"].tables["review"].raw
     assert formats["2019"].text_checks == formats["2021"].text_checks
     assert formats["2019"].summary_sentence == formats["2021"].summary_sentence
+
+
+def test_the_wheel_ships_every_format_file_the_loader_reads(tmp_path):
+    builders = pytest.importorskip("hatchling.builders.wheel")
+    root = FORMATS_DIR.parent.parent
+    wheel = next(iter(builders.WheelBuilder(str(root)).build(directory=str(tmp_path), versions=["standard"])))
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    needed = {p.relative_to(root).as_posix() for p in FORMATS_DIR.rglob("*.json")}
+    assert {"compiler/formats/format.schema.json", "compiler/formats/shared/narrative.json"} <= needed
+    assert needed <= shipped, sorted(needed - shipped)
