@@ -1,8 +1,10 @@
 """The ``compile`` command: a thin layer over ``pipeline`` for arguments, files, exit codes and output.
 
     compile WORKBOOK.xlsx [-o report.docx]      validate, then write the Word report
-    compile check WORKBOOK.xlsx...              validate only
+    compile check WORKBOOK.xlsx...              validate only (also a data document or a published report)
     compile new --year 2024 -o blank.xlsx       the standard workbook to fill
+    compile import REPORT.docx|.html|.pdf [-o data.json | -o workbook.xlsx]
+                                                a published report read back by its official labels
 
 Exit codes: 0 clean or warnings only, 1 errors in the data, 2 unusable file or bad arguments,
 3 internal error (never a traceback unless --debug).
@@ -168,15 +170,17 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
     codes = []
     for path in workbooks:
         target = None
-        if output is not None:
-            target = output / default_output(path).name if many or output.is_dir() else output
+        if output is not None or path.suffix.lower() == ".docx":
+            target = (default_output(path) if output is None else
+                      output / default_output(path).name if many or output.is_dir() else output)
             if target.suffix.lower() != ".docx":
                 raise click.BadParameter("输出文件应以 .docx 结尾（PDF、网页请用 --pdf、--html）。" if lang == "zh"
                                          else "The output must end in .docx (use --pdf/--html for the others).",
                                          param_hint="-o")
             if target.resolve() == path.resolve():
-                raise click.BadParameter("输出文件不能覆盖输入的工作簿。" if lang == "zh"
-                                         else "The output cannot overwrite the input workbook.", param_hint="-o")
+                raise click.BadParameter("输出文件不能覆盖输入的文件（请用 -o 指定另一个 .docx）。" if lang == "zh"
+                                         else "The output cannot overwrite the input file (name another .docx with -o).",
+                                         param_hint="-o")
         try:
             result = compile_workbook(path, output=target, options=options)
         except UnusableFile as exc:
@@ -273,6 +277,44 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
     if as_json:
         click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
     sys.exit(_exit_code(codes))
+
+
+@cli.command("import")
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="导入结果：数据文档 .json 或标准填报表 .xlsx（默认：与报告同名的 .json）。")
+@click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None,
+              help="指定年报格式（默认按报告的表格和年度选择）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option("--limit-errors", type=click.IntRange(min=1), default=None)
+@common_options
+def import_command(report, output, format_id, force, limit_errors, lang):
+    """读取已发布的年报（.docx、网页 .html、.pdf），按官方标签还原为数据文档或填报表。"""
+    from compiler.published.outcome import OUTPUT_SUFFIXES, import_report_file
+
+    zh = lang == "zh"
+    target = output if output is not None else report.with_suffix(".json")
+    if target.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter("输出文件应以 .json 或 .xlsx 结尾。" if zh else "The output must end in .json or .xlsx.",
+                                 param_hint="-o")
+    if report.exists() and target.resolve() == report.resolve():
+        raise click.BadParameter("输出文件不能覆盖输入的报告。" if zh else "The output cannot overwrite the report.",
+                                 param_hint="-o")
+    if target.exists() and not force:
+        raise click.BadParameter(f"{target} 已存在；加 --force 覆盖。" if zh else f"{target} exists; use --force to overwrite.",
+                                 param_hint="-o")
+    try:
+        outcome = import_report_file(report, target, Options(format_id=format_id))
+    except UnusableFile as exc:
+        _unusable(report, exc, lang)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(status_line(str(report), len(outcome.errors), len(outcome.warnings), lang))
+    for line in findings_table(sort_findings(outcome.findings), lang, limit_errors):
+        click.echo(line)
+    status = {"complete": ("完整", "complete"), "partial": ("不完整（未读取的内容见上）", "partial (see above for what was not read)")}
+    click.echo(f"  导入结果：{status[outcome.status][0]}" if zh else f"  Import: {status[outcome.status][1]}")
+    click.echo(f"  → {outcome.output}")
+    sys.exit(EXIT_OK if not outcome.errors else EXIT_DATA)
 
 
 @cli.command("rollup")

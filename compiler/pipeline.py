@@ -103,7 +103,7 @@ def _checked(result: ReadResult) -> list[Finding]:
     """The reader's findings, the schema, and the arithmetic: every rule whose cells are all
     readable is checked in the same pass, so one bad cell does not hide the other problems."""
     findings = list(result.findings)
-    unreadable: set[str] = set()
+    unreadable: set[str] = set(result.unread)  # values a published report did not have
     findings += validate(result.data, result.sources, findings, unreadable)
     unknown = compute_totals(result.format, result.data, unreadable)  # every rule whose cells are readable
     findings += check_typed_totals(result, unknown)
@@ -219,9 +219,14 @@ def _write(outcome: CompileResult, target: Path, write, kind: str = "docx"):
     return None
 
 
+def document_json(data: dict) -> bytes:
+    """The data document as ``--json`` writes it (and ``compile import -o x.json``)."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def _write_json(result: ReadResult, document: bytes, docx: Path) -> Path:
     target = docx.with_suffix(".json")
-    write_atomic(target, (json.dumps(result.data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_atomic(target, document_json(result.data))
     return target
 
 

@@ -34,6 +34,10 @@ def load_document(path: Path, format_override: str | None = None) -> ReadResult:
         return read_workbook(path, format_override)
     if kind == "json":
         return read_data_document(path, format_override)
+    if kind in ("docx", "html", "pdf"):
+        from compiler.published.importer import import_report
+
+        return import_report(path, kind, format_override)
     raise UnusableFile("file_not_report", path=str(path))
 
 

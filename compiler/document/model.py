@@ -55,6 +55,8 @@ class ReadResult:
     sources: dict[str, Source] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     typed_totals: dict[str, object] = field(default_factory=dict)
+    # values that could not be read at all (a published report missing a row): None in ``data``
+    unread: set[str] = field(default_factory=set)
 
     def note(self, code: str, pointer: str | None = None, sheet: str = "", cell: str = "", **params) -> None:
         if pointer is not None:

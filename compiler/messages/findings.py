@@ -192,6 +192,19 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{label}」填写的合计 {found} 与各项之和 {expected} 不符（相差 {difference}）。请改正或改回自动合计公式。",
         "The total '{label}' is {found} but its parts add up to {expected} (difference {difference}). Correct it or restore the formula.",
     ),
+    # reading a published report (compile import, compile check REPORT.docx/.html/.pdf)
+    "import_title_missing": (ERROR, "没有找到报告标题（「××机关××年政府信息公开工作年度报告」），机关名称和年度未读取。", "The report's title ('<agency><year>年政府信息公开工作年度报告') was not found; the agency and year were not read."),
+    "import_section_missing": (ERROR, "没有找到「{heading}」部分（按官方标题查找）。请核对报告是否缺少这一部分。", "Section '{heading}' was not found (looked for by its official heading). Check whether the report lacks it."),
+    "import_heading_missing": (WARNING, "没有找到标题「{heading}」（表格已按其表头和行标签找到）。官方格式要求写明六个部分的标题。", "The heading '{heading}' was not found (its table was found by its labels). The official format wants all six headings."),
+    "import_table_missing": (ERROR, "没有找到「{table}」表格（按官方表头和行标签查找），该表的数字均未读取。", "Table '{table}' was not found (looked for by its official headers and row labels); none of its figures were read."),
+    "import_block_missing": (ERROR, "表二中没有找到「{block}」部分，其中的数字未读取。", "Part '{block}' of table 二 was not found; its figures were not read."),
+    "import_row_missing": (ERROR, "{table}中没有找到「{label}」行，该行的数字未读取。请核对报告是否漏了这一行。", "Row '{label}' was not found in {table}; its figures were not read. Check whether the report lacks this row."),
+    "import_column_missing": (ERROR, "{table}中没有找到「{label}」列，该列的数字未读取。", "Column '{label}' was not found in {table}; its figures were not read."),
+    "import_row_unknown": (ERROR, "{table}中「{found}」一行有数字，但不是官方表格的行，这些数字未读取。", "The row '{found}' of {table} holds figures but is no row of the official table; they were not read."),
+    "import_row_twice": (ERROR, "{table}中「{label}」行出现了两次，且数字不同，无法确定哪一行正确。", "Row '{label}' appears twice in {table} with different figures; which is right cannot be told."),
+    "import_table_unknown": (WARNING, "此表格不是官方表格（第一格为「{first}」），未读取。", "This table is none of the official tables (its first cell reads '{first}'); it was not read."),
+    "import_text_skipped": (WARNING, "此处有 {count} 段文字不属于报告的各部分正文（第一段：「{first}」），未读取。", "{count} paragraph(s) here belong to no section's text (the first: '{first}'); they were not read."),
+    "dash_as_zero": (WARNING, "「{label}」填写的是「{found}」，已按 0 读取。官方表格要求明确填写 0。", "'{label}' reads '{found}' and was taken as 0. The official table wants an explicit 0."),
     "pdf_unavailable": (
         WARNING,
         "未找到 LibreOffice，未生成 PDF（Word 报告已生成）。安装：sudo apt-get install libreoffice-writer-nogui "
@@ -227,6 +240,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "json_not_document": (ERROR, "「{path}」不是年报数据文档（没有「format」等字段）。请使用 compile --json 生成的数据文档。", "'{path}' is not a report data document (no 'format' field). Use a data document written by `compile --json`."),
     "json_format_unknown": (ERROR, "「{path}」的格式「{format}」未知（可用：{known}）。请使用 compile --json 生成的数据文档，或升级本程序。", "The format '{format}' of '{path}' is unknown (known: {known}). Use a data document written by `compile --json`, or upgrade."),
     "json_shape": (ERROR, "「{path}」不是完整的年报数据文档（{detail}）。请使用 compile --json 生成的数据文档，不要删除其中的字段。", "'{path}' is not a complete report data document ({detail}). Use a data document written by `compile --json` without removing fields."),
+    "report_not_found": (ERROR, "「{path}」中没有找到政府信息公开工作年度报告（标题、六个部分的标题和官方表格都没有找到）。", "No annual report on government information disclosure was found in '{path}' (no title, no section headings, no official tables)."),
+    "file_corrupt_report": (ERROR, "「{path}」已损坏或不完整，无法读取（{detail}）。请重新保存或重新下载该文件。", "'{path}' is damaged or incomplete ({detail}). Save or download it again."),
+    "pdf_no_text": (ERROR, "「{path}」是扫描件或图片（PDF 中没有文字），无法按标签读取；请使用由 Word/WPS 导出的 PDF 或原 .docx。", "'{path}' is a scan or image (the PDF holds no text) and cannot be read by its labels; use a PDF exported from Word/WPS or the .docx."),
     "format_unknown": (ERROR, "填报表标记的格式「{format}」未知（可用：{known}）。请用本程序的 compile new 重新生成填报表，或升级本程序。", "The workbook's format '{format}' is unknown (known: {known}). Make a new workbook with `compile new` or upgrade."),
     # custom Word templates (compile template-check, compile --template)
     "template_unreadable": (ERROR, "「{path}」不是可用的 Word 模板（{detail}）。请在 Word/WPS 中另存为 .docx 后重试。", "'{path}' is not a usable Word template ({detail_en}). Save it as .docx in Word/WPS and try again."),

@@ -83,7 +83,7 @@ def _read(wb, path: Path, format_override: str | None) -> ReadResult:
             _read_table(result, section, fmt.tables[section.table], values)
         else:
             _read_narrative(result, section, values)
-    result.findings = _grouped(result.findings)
+    result.findings = group_findings(result.findings)
     return result
 
 
@@ -91,7 +91,7 @@ GROUPED = ("blank_as_zero", "text_number", "row_moved")  # said once per sheet w
 GROUP_FROM = 6
 
 
-def _grouped(findings: list[Finding]) -> list[Finding]:
+def group_findings(findings: list[Finding]) -> list[Finding]:
     """Many warnings of one kind on one sheet (a table typed all as text, left all blank, a row
     inserted near the top) become one warning listing the cells, so the real problems stay visible."""
     counts: dict[tuple[str, str], list[Finding]] = {}
