@@ -179,7 +179,7 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
                                          param_hint="-o")
             if target.resolve() == path.resolve():
                 raise click.BadParameter("输出文件不能覆盖输入的文件（请用 -o 指定另一个 .docx）。" if lang == "zh"
-                                         else "The output cannot overwrite the input file (name another .docx with -o).",
+                                         else "The output cannot overwrite the input (name another .docx with -o).",
                                          param_hint="-o")
         try:
             result = compile_workbook(path, output=target, options=options)
@@ -295,14 +295,14 @@ def import_command(report, output, format_id, force, limit_errors, lang):
     zh = lang == "zh"
     target = output if output is not None else report.with_suffix(".json")
     if target.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter("输出文件应以 .json 或 .xlsx 结尾。" if zh else "The output must end in .json or .xlsx.",
-                                 param_hint="-o")
+        raise click.BadParameter("输出文件应以 .json 或 .xlsx 结尾。" if zh
+                                 else "The output must end in .json or .xlsx.", param_hint="-o")
     if report.exists() and target.resolve() == report.resolve():
-        raise click.BadParameter("输出文件不能覆盖输入的报告。" if zh else "The output cannot overwrite the report.",
-                                 param_hint="-o")
+        raise click.BadParameter("输出文件不能覆盖输入的报告。" if zh
+                                 else "The output cannot overwrite the report.", param_hint="-o")
     if target.exists() and not force:
-        raise click.BadParameter(f"{target} 已存在；加 --force 覆盖。" if zh else f"{target} exists; use --force to overwrite.",
-                                 param_hint="-o")
+        raise click.BadParameter(f"{target} 已存在；加 --force 覆盖。" if zh
+                                 else f"{target} exists; use --force to overwrite.", param_hint="-o")
     try:
         outcome = import_report_file(report, target, Options(format_id=format_id))
     except UnusableFile as exc:
@@ -311,7 +311,8 @@ def import_command(report, output, format_id, force, limit_errors, lang):
     click.echo(status_line(str(report), len(outcome.errors), len(outcome.warnings), lang))
     for line in findings_table(sort_findings(outcome.findings), lang, limit_errors):
         click.echo(line)
-    status = {"complete": ("完整", "complete"), "partial": ("不完整（未读取的内容见上）", "partial (see above for what was not read)")}
+    status = {"complete": ("完整", "complete"),
+              "partial": ("不完整（未读取的内容见上）", "partial (see above for what was not read)")}
     click.echo(f"  导入结果：{status[outcome.status][0]}" if zh else f"  Import: {status[outcome.status][1]}")
     click.echo(f"  → {outcome.output}")
     sys.exit(EXIT_OK if not outcome.errors else EXIT_DATA)

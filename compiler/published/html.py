@@ -47,7 +47,7 @@ def read_html(path: Path) -> PublishedReport:
     except (etree.ParserError, ValueError) as exc:
         raise UnusableFile("file_corrupt_report", path=shown, detail=type(exc).__name__) from None
     title_el = root.find(".//title")
-    report = PublishedReport(title_hint=_clean(title_el.text_content()) if title_el is not None else "")
+    report = PublishedReport(title_hint=_text_of(title_el) if title_el is not None else "")
     body = root.find("body")
     _Flattener(report.blocks).walk(body if body is not None else root)
     return report
@@ -69,6 +69,10 @@ def _encoding(data: bytes) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             return "gb18030"
+
+
+def _text_of(el) -> str:
+    return _clean("".join(str(t) for t in el.itertext()))
 
 
 def _clean(text: str) -> str:
@@ -133,7 +137,7 @@ def _table(table) -> TableGrid:
         if el is not table and el.tag == "table":
             continue
         if el.tag == "caption" and _owner(el) is table:
-            caption = _clean(el.text_content())
+            caption = _text_of(el)
         if el.tag == "tr" and _owner(el) is table:
             row = []
             for cell in el:

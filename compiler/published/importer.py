@@ -45,7 +45,7 @@ from compiler.published.tables import (
 )
 from compiler.workbook.reader import group_findings, value_label
 
-TITLE_PLACE, SIGNATURE_PLACE = "标题", "落款"
+TITLE_PLACE, SIGNATURE_PLACE, NOT_FOUND = "标题", "落款", "（未找到）"
 _CJK = "\u3000-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 _TITLE = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年度?(?P<post>.*?)"
@@ -435,11 +435,13 @@ def _read_narrative(result: ReadResult, body: list, positions: dict[str, int]) -
                 if not table_missing:
                     result.note("import_heading_missing", sheet=section.heading, heading=section.heading)
                 continue
-            result.note("import_section_missing", sheet=section.heading, heading=section.heading)
-            if section.kind == "narrative":
-                result.data["sections"][section.id] = []
-                for field_ in section.fields:
-                    result.data["fields"][field_.id] = None
+            # not read, so not empty either: the section stays None (the checks name it once, here)
+            result.sources[pointer("sections", section.id)] = Source(section.heading, NOT_FOUND, section.heading)
+            result.note("import_section_missing", sheet=section.heading, cell=NOT_FOUND, heading=section.heading)
+            result.data["sections"][section.id] = None
+            for field_ in section.fields:
+                result.data["fields"][field_.id] = None
+                result.sources[pointer("fields", field_.id)] = Source(section.heading, NOT_FOUND, field_.label)
             continue
         start = positions[section.id]
         heading_block = body[start]

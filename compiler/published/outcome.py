@@ -12,31 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.common.files import write_atomic
-from compiler.document.model import ReadResult
-from compiler.messages.findings import Finding
-from compiler.pipeline import Options, document_json, validate_workbook
+from compiler.pipeline import CompileResult, Options, document_json, validate_workbook
 
 OUTPUT_SUFFIXES = (".json", ".xlsx")
 
 
 @dataclass
-class ImportOutcome:
-    source: Path
-    result: ReadResult
-    findings: list[Finding] = field(default_factory=list)
-    output: Path | None = None
+class ImportOutcome(CompileResult):
+    """A compile result whose output is the imported data (``output``: the .json or .xlsx written)."""
 
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
+    unread: set[str] = field(default_factory=set)
 
     @property
     def status(self) -> str:
-        gaps = self.result.unread or any(f.code.startswith("import_") and f.is_error for f in self.findings)
+        gaps = self.unread or any(f.code.startswith("import_") and f.is_error for f in self.findings)
         return "partial" if gaps else "complete"
 
 
@@ -44,7 +33,8 @@ def import_report_file(path: Path, output: Path | None, options: Options | None 
     """Read ``path`` (any kind ``load_document`` reads), check it, and write ``output`` (.json or
     .xlsx) if given. Raises UnusableFile for a file that holds no report."""
     result, findings = validate_workbook(Path(path), options or Options())
-    outcome = ImportOutcome(Path(path), result, findings)
+    outcome = ImportOutcome(source=Path(path), format=result.format, data=result.data, findings=findings,
+                            unread=set(result.unread))
     if output is not None:
         output = Path(output)
         if output.suffix.lower() == ".xlsx":

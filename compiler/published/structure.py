@@ -56,7 +56,8 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> TableGrid:
     for r, row in enumerate(rows):
         c = 0
         for text, rowspan, colspan in row:
-            rowspan, colspan = min(rowspan, len(rows) - r), min(colspan, MAX_COLSPAN)  # a span past the table's end is clipped
+            # a span past the table's end is clipped
+            rowspan, colspan = min(rowspan, len(rows) - r), min(colspan, MAX_COLSPAN)
             while (r, c) in grid:
                 c += 1
             for dr in range(max(1, rowspan)):

@@ -166,10 +166,11 @@ def read_grid_table(table: Table, grid: TableGrid) -> TableReading:
     for leaf in cols:
         if leaf.id not in found_cols:
             reading.missing_columns.append(leaf)
-    for row in rows:
-        for col in cols:
-            r, c = found_rows.get(row.id), found_cols.get(col.id)
-            reading.raw[(row.id, col.id)] = None if r is None or c is None else grid.rows[r][c]
+    for row_leaf in rows:
+        for col_leaf in cols:
+            at_row, at_col = found_rows.get(row_leaf.id), found_cols.get(col_leaf.id)
+            reading.raw[(row_leaf.id, col_leaf.id)] = (
+                None if at_row is None or at_col is None else grid.rows[at_row][at_col])
     used = set(found_rows.values())
     for r in range(first_data, len(grid.rows)):
         if r not in used and r not in data_rows and any(looks_like_value(t) and t.strip() for t in grid.rows[r]):
@@ -271,12 +272,12 @@ def read_blocks_table(table: Table, grid: TableGrid) -> TableReading:
     for block in table.blocks:
         if block.id not in seen_blocks:
             reading.missing_blocks.append(block.caption)
-        for row in block.rows:
-            if (block.id, row.id) not in found_rows:
+        for node in block.rows:
+            if (block.id, node.id or "") not in found_rows:
                 if block.id in seen_blocks:
-                    reading.missing_rows.append(Leaf(row.id or "", row.label, row.aliases, (block.caption,)))
-                for col in block.columns:
-                    reading.raw[(block.id, row.id or "", col.id)] = None
+                    reading.missing_rows.append(Leaf(node.id or "", node.label, node.aliases, (block.caption,)))
+                for column in block.columns:
+                    reading.raw[(block.id, node.id or "", column.id)] = None
     return reading
 
 
