@@ -20,6 +20,8 @@ import traceback
 from pathlib import Path
 
 import click
+from click.exceptions import NoArgsIsHelpError
+from click_default_group import DefaultGroup
 
 from compiler import __version__
 from compiler.formats.definition import (
@@ -30,6 +32,7 @@ from compiler.formats.definition import (
 )
 from compiler.messages.findings import UnusableFile, internal_error
 from compiler.messages.presentation import findings_table, sort_findings, status_line
+from compiler.messages.usage import usage_message
 from compiler.pipeline import (
     CompileResult,
     Options,
@@ -55,26 +58,24 @@ def _silence_stdout() -> None:
         pass
 
 
-class DefaultGroup(click.Group):
-    """``compile FILE`` means ``compile build FILE``: the everyday use needs no sub-command."""
-
-    def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = ["build", *args]
-        return super().parse_args(ctx, args)
+class CompileGroup(DefaultGroup):
+    """``compile FILE`` means ``compile build FILE``: the everyday use needs no sub-command
+    (click-default-group). ``--lang`` and ``--debug`` work before or after the sub-command."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """Bad arguments are told in the user's language, in one line, with where to find help."""
+        """Bad arguments are told in the user's language, in one line, with where to find help;
+        ``compile`` alone prints the help."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
         try:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(EXIT_OK)
         except click.UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx else "compile"
-            if default_lang() == "en" or "--lang=en" in (args or sys.argv) or _lang_en(args or sys.argv):
-                click.echo(f"Bad arguments: {exc.format_message()} (see `{command} --help`)", err=True)
-            else:
-                click.echo(f"参数有误：{exc.format_message()}（运行 {command} --help 查看用法）", err=True)
+            lang = "en" if default_lang() == "en" or "--lang=en" in argv or _lang_en(argv) else "zh"
+            click.echo(usage_message(exc, lang), err=True)
             sys.exit(EXIT_UNUSABLE)
         except click.ClickException as exc:
             exc.show()
@@ -89,13 +90,28 @@ def _lang_en(argv) -> bool:
     return any(a == "--lang" and i + 1 < len(argv) and argv[i + 1] == "en" for i, a in enumerate(argv))
 
 
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                           help="消息语言（默认中文；LANG=en* 时为英文）。")
+debug_option = click.option("--debug", is_flag=True, help="出现内部错误时显示完整的 Python 调用栈。")
+
+
+def _group_setting(name: str):
+    """``--lang``/``--debug`` given before the sub-command (``compile --lang en check …``)."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.params.get(name) and isinstance(ctx.command, CompileGroup):
+            return ctx.params[name]
+        ctx = ctx.parent
+    return None
+
+
 def common_options(func):
-    @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                  help="消息语言（默认中文；LANG=en* 时为英文）。")
-    @click.option("--debug", is_flag=True, help="出现内部错误时显示完整的 Python 调用栈。")
+    @lang_option
+    @debug_option
     @functools.wraps(func)
     def wrapper(*args, lang, debug, **kwargs):
-        lang = lang or default_lang()
+        lang = lang or _group_setting("lang") or default_lang()
+        debug = debug or bool(_group_setting("debug"))
         try:
             return func(*args, lang=lang, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
@@ -111,10 +127,15 @@ def common_options(func):
     return wrapper
 
 
-@click.group("compile", cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("compile", cls=CompileGroup, default="build", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compile")
-def cli():
-    """政府信息公开工作年度报告编制工具：填报表 → 校验 → Word 报告。"""
+@lang_option
+@debug_option
+def cli(lang, debug):
+    """政府信息公开工作年度报告编制工具：填报表 → 校验 → Word 报告。
+
+    compile 工作簿.xlsx 即 compile build 工作簿.xlsx；--lang、--debug 可写在子命令前或后。
+    """
 
 
 def _unusable(path: Path, exc: UnusableFile, lang: str) -> None:
@@ -256,26 +277,48 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None)
 @common_options
 def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
-    """只校验，不生成报告。"""
+    """只校验，不生成报告。
+
+    给出文件夹、多个工作簿或通配符时逐个校验，最后显示汇总表；不写任何文件。
+    """
+    from compiler.inbox.batch import BatchRow, expand_inputs, is_batch, summary_table
+
     options = Options(format_id=format_id, strict=strict, previous=previous)
-    codes, reports = [], []
-    for path in workbooks:
+    many = is_batch(workbooks)
+    paths = expand_inputs(workbooks) if many else list(workbooks)
+    if not paths:
+        raise click.BadParameter("没有找到要校验的工作簿（.xlsx）。" if lang == "zh"
+                                 else "No workbooks (.xlsx) found.", param_hint="WORKBOOKS")
+    codes, reports, rows = [], [], []
+    for index, path in enumerate(paths):
+        row = BatchRow(index=index, source=str(path))
         try:
             result = compile_workbook(path, options=options, write=False)
         except UnusableFile as exc:
             codes.append(EXIT_UNUSABLE)
+            row.status, row.errors, row.message = "unusable", 1, exc.finding.message(lang)
+            rows.append(row)
             if as_json:
                 reports.append(unusable_as_dict(path, exc.finding, lang))
             else:
                 _unusable(path, exc, lang)
             continue
         codes.append(EXIT_OK if result.ok else EXIT_DATA)
+        meta = result.data.get("meta", {})
+        row.org, row.year, row.format = str(meta.get("org") or ""), meta.get("year"), result.format.id
+        row.status = "valid" if result.ok else "invalid"
+        row.errors, row.warnings = len(result.errors), len(result.warnings)
+        rows.append(row)
         if as_json:
             reports.append(result.as_dict(lang, limit_errors))
         else:
             _report(result, lang, limit_errors)
     if as_json:
         click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
+    elif many:
+        click.echo("")
+        for line in summary_table(rows, lang):
+            click.echo(line)
     sys.exit(_exit_code(codes))
 
 
@@ -369,16 +412,21 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 @click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None,
               help="年报格式（默认按年度：2019–2020 用 2019 格式，2021 起用 2021 格式）。")
 @click.option("--org", default="", help="机关名称（可选，预先填入）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="要生成的空白填报表 .xlsx。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="要生成的填报表 .xlsx（默认：当前文件夹下的「机关名称-年度.xlsx」，"
+                   "未填机关名称时为「空白-年度.xlsx」）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @common_options
 def new(year, format_id, org, output, force, lang):
     """生成标准填报表（Excel），交各机关填写。"""
+    from compiler.inbox.names import report_base
+
     try:
         fmt = get_format(format_id) if format_id else format_for_year(year)
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
+    if output is None:
+        output = Path(report_base(org.strip() or ("空白" if lang == "zh" else "blank"), year, "blank") + ".xlsx")
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("输出文件应以 .xlsx 结尾。" if lang == "zh" else "The output must end in .xlsx.",
                                  param_hint="-o")

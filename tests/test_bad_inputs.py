@@ -41,7 +41,7 @@ VALUE_CASES = [
     ("—", "not_a_number", True),
     (-3, "negative", True),
     ("-3", "negative", True),
-    (1.5, "not_a_number", True),
+    (1.5, "not_whole", True),  # a number, but not a whole one
     ("#REF!", "not_a_number", True),
     (None, "blank_as_zero", False),
 ]

@@ -113,6 +113,8 @@ def validate(data: dict, sources: dict, reported: Sequence[Finding] = (),
         expected = _expected(error)
         if error.validator == "minimum":
             code = "negative"
+        elif error.validator == "type" and _fractional(error.instance):
+            code = "not_whole"  # a number, but a count cannot have decimals
         elif error.validator == "type":
             code = "not_a_number"
         else:
@@ -121,6 +123,10 @@ def validate(data: dict, sources: dict, reported: Sequence[Finding] = (),
         findings.append(Finding(code, src.sheet, src.cell,
                                 {"label": src.label, "found": error.instance, "expected": expected}))
     return findings
+
+
+def _fractional(value) -> bool:
+    return isinstance(value, float) and not isinstance(value, bool) and not value.is_integer()
 
 
 def _expected(error) -> str:

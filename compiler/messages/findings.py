@@ -57,6 +57,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{label}」应填{expected}，实际为「{found}」。请改为数字（没有发生填 0）。",
         "'{label}' must be {expected_en}; found '{found}'. Enter a number (0 if none).",
     ),
+    "not_whole": (
+        ERROR,
+        "「{label}」应为整数，实际为 {found}。件数不能有小数，请核对后填写整数。",
+        "'{label}' must be a whole number; found {found}. Counts have no decimals: check and enter a whole number.",
+    ),
     "negative": (
         ERROR,
         "「{label}」不能为负数，实际为 {found}。请填写不小于 0 的{expected}。",
@@ -233,7 +238,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file_not_xlsx": (ERROR, "「{path}」不是 Excel 工作簿（看起来是{kind}）。请在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' is not an Excel workbook (it looks like {kind_en}). Save it as .xlsx and try again."),
     "file_lock": (ERROR, "「{path}」是 Excel/WPS 打开工作簿时生成的临时锁定文件（以 ~$ 开头），不是填报表。请选择原工作簿。", "'{path}' is a temporary lock file Excel/WPS creates while a workbook is open (it starts with ~$), not a workbook."),
     "file_corrupt": (ERROR, "「{path}」已损坏或不完整，无法读取。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
-    "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail}) and was refused. Check where it came from, or re-save it as .xlsx."),
+    "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail_en}) and was refused. Check where it came from, or re-save it as .xlsx."),
     "file_unrelated": (ERROR, "「{path}」不是年报填报表（没有找到格式标记和「基本信息」等工作表）。请使用 compile new 生成的标准填报表。", "'{path}' is not a report workbook (no marker and no standard sheets). Use the workbook made by `compile new`."),
     "file_not_report": (ERROR, "「{path}」不是可以读取的年报文件。可以读取：标准填报表（.xlsx）、数据文档（.json）、已发布的报告（.docx、网页 .html、.pdf）。", "'{path}' is not a report file we can read. Readable: the standard workbook (.xlsx), a data document (.json), a published report (.docx, web page .html, .pdf)."),
     "json_unreadable": (ERROR, "「{path}」不是有效的 JSON 数据文档（{detail}）。请使用 compile --json 生成的数据文档。", "'{path}' is not valid JSON ({detail}). Use a data document written by `compile --json`."),
@@ -327,6 +332,7 @@ class Finding:
         params.setdefault("label_en", params.get("label", ""))
         params.setdefault("suggestion", "")
         params.setdefault("suggestion_en", "")
+        params.setdefault("detail_en", params.get("detail", ""))
         return (en if lang == "en" else zh).format(**params)
 
     def as_dict(self, lang: str = "zh") -> dict:

@@ -94,7 +94,7 @@ def _check_zip(path: Path) -> None:
         raise UnusableFile("file_not_xlsx", path=shown, kind="压缩包", kind_en="a zip archive")
     excess = zip_excess(infos)
     if excess:
-        raise UnusableFile("file_unsafe", path=shown, detail=excess[0])
+        raise UnusableFile("file_unsafe", path=shown, detail=excess[0], detail_en=excess[1])
     _scan_xml(path, infos)
 
 
@@ -118,12 +118,13 @@ def _scan_xml(path: Path, infos) -> None:
                         cut = len(data) if cut <= 0 else cut
                         head, carry = data[:cut], data[cut:]
                         if _DTD.search(head):
-                            raise UnusableFile("file_unsafe", path=shown, detail="XML 含实体定义")
+                            raise UnusableFile("file_unsafe", path=shown, detail="XML 含实体定义",
+                                              detail_en="the XML declares entities")
                         if is_sheet:
                             cells += len(_CELL_TAG.findall(head))
                             if cells > MAX_CELLS:
-                                raise UnusableFile("file_unsafe", path=shown,
-                                                   detail=f"单元格超过 {MAX_CELLS:,} 个")
+                                raise UnusableFile("file_unsafe", path=shown, detail=f"单元格超过 {MAX_CELLS:,} 个",
+                                                   detail_en=f"more than {MAX_CELLS:,} cells")
                         if not chunk:
                             break
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
@@ -156,7 +157,8 @@ def _open_openpyxl(path: Path):
     except Exception as exc:  # openpyxl raises many kinds on damaged parts; each means the same to a user
         name = type(exc).__name__
         if "Entities" in name or "DTDForbidden" in name or "Forbidden" in name:
-            raise UnusableFile("file_unsafe", path=str(path), detail="XML 含实体定义") from None
+            raise UnusableFile("file_unsafe", path=str(path), detail="XML 含实体定义",
+                               detail_en="the XML declares entities") from None
         raise UnusableFile("file_corrupt", path=str(path), detail=name) from None
 
 

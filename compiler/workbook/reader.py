@@ -71,12 +71,12 @@ def _read(wb, path: Path, format_override: str | None) -> ReadResult:
     if META_SHEET in names:
         _read_meta(result, meta_values)
     else:
-        result.note("missing_sheet", sheet=META_SHEET, suggestion=_suggest(META_SHEET, names))
+        result.note("missing_sheet", sheet=META_SHEET, **_suggest(META_SHEET, names))
         result.data["meta"] = {"org": "", "year": None, "date": "", "contact": ""}
 
     for section in fmt.sections:
         if section.sheet not in names:
-            result.note("missing_sheet", sheet=section.sheet, suggestion=_suggest(section.sheet, names))
+            result.note("missing_sheet", sheet=section.sheet, **_suggest(section.sheet, names))
             continue
         values = sheet_values(wb[section.sheet])
         if section.kind == "table":
@@ -110,9 +110,12 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _suggest(expected: str, names: list[str]) -> str:
+def _suggest(expected: str, names: list[str]) -> dict[str, str]:
+    """The sheet a missing one was probably renamed to, as a hint in both languages."""
     close = difflib.get_close_matches(expected, names, n=1, cutoff=0.3)
-    return f"（是否被改名为「{close[0]}」？）" if close else ""
+    if not close:
+        return {"suggestion": "", "suggestion_en": ""}
+    return {"suggestion": f"（是否被改名为「{close[0]}」？）", "suggestion_en": f" (renamed to '{close[0]}'?)"}
 
 
 def _choose_format(marker: dict, meta_values: dict, override: str | None) -> Format:
