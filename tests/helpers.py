@@ -92,3 +92,39 @@ def row_by_label(grid, label: str) -> list[str]:
 
 def deep(document: dict) -> dict:
     return copy.deepcopy(document)
+
+
+def libreoffice_pdfs(sources: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Each .docx or .xlsx converted to PDF in ONE LibreOffice run (start-up is most of the cost).
+
+    A .docx goes through ``for_libreoffice`` and the project's font aliases, exactly as ``--pdf``
+    does; a workbook is converted as it is, the way a clerk would print it."""
+    import os
+    import shutil
+    import subprocess
+
+    from compiler.render.pdf import for_libreoffice, write_fonts_conf
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for source in sources:
+        target = outdir / f"{len(staged):02d}-{source.stem}{source.suffix}"
+        data = source.read_bytes()
+        target.write_bytes(for_libreoffice(data) if source.suffix == ".docx" else data)
+        staged.append(target)
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    env = dict(os.environ, FONTCONFIG_FILE=str(write_fonts_conf(outdir)), HOME=str(outdir))
+    subprocess.run([binary, "--headless", "--norestore", "--nolockcheck",
+                    f"-env:UserInstallation=file://{outdir / 'profile'}", "--convert-to", "pdf",
+                    "--outdir", str(outdir), *map(str, staged)],
+                   check=True, capture_output=True, timeout=300, env=env)
+    return {source: target.with_suffix(".pdf") for source, target in zip(sources, staged)}
+
+
+def pdf_pages(pdf: Path, mode: str = "-layout") -> list[str]:
+    """The text of each page (pdftotext; ``-layout`` keeps lines as printed, ``-raw`` content order)."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", mode, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages

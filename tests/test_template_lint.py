@@ -1,7 +1,7 @@
 """Custom Word templates: ``compile template-check`` and the lint ``compile --template`` runs first.
 
-Templates are built from templates/2021.docx (21 body paragraphs) with python-docx, so an added
-paragraph is 「正文第 22 段」.
+Templates are built from templates/2021.docx (23 body paragraphs) with python-docx, so an added
+paragraph is 「正文第 24 段」.
 """
 
 import zipfile
@@ -23,7 +23,7 @@ from compiler.template_lint import docx_side as template_lint
 from compiler.template_lint.docx_side import check_template, lint_template
 
 TEMPLATE = default_template("2021")
-ADDED = "正文第 22 段"
+ADDED = "正文第 24 段"
 
 
 def template_with(tmp_path, *texts, edit=None, name="custom.docx"):
@@ -88,7 +88,7 @@ def test_unknown_variable_with_suggestion_and_place(tmp_path):
     assert problem.where.text() == ADDED
     assert "「orgg」" in problem.message() and "是否应为「org」" in problem.message()
     assert "unknown variable 'orgg' (did you mean 'org'?)" in problem.message("en")
-    assert problem.where.text("en") == "body paragraph 22"
+    assert problem.where.text("en") == "body paragraph 24"
 
 
 def test_unknown_attribute_inside_loops(tmp_path):
@@ -96,7 +96,7 @@ def test_unknown_attribute_inside_loops(tmp_path):
                          "{{ b.txt }}", "{%p endfor %}", "{%p endfor %}")
     report = lint_template(path)
     found = [p for p in report.problems if p.code == "template_unknown_attribute"]
-    assert [p.where.text() for p in found] == ["正文第 23 段", "正文第 25 段"]
+    assert [p.where.text() for p in found] == ["正文第 25 段", "正文第 27 段"]
     assert "s.heding" in found[0].message() and "「heading」" in found[0].message()
     assert "「text」" in found[1].message()
 
@@ -173,7 +173,7 @@ def test_unbalanced_blocks(tmp_path):
     assert problem.where.text() == ADDED and "{% endif %}" in problem.message()
     report = lint_template(template_with(tmp_path, "{{ org }}", "{%p endfor %}", name="b.docx"))
     problem = only(report, "template_unexpected_end")
-    assert problem.where.text() == "正文第 23 段" and "{% endfor %}" in problem.message()
+    assert problem.where.text() == "正文第 25 段" and "{% endfor %}" in problem.message()
     report = lint_template(template_with(tmp_path, "{%p else %}", name="c.docx"))
     assert only(report, "template_unexpected_end").where.text() == ADDED
 

@@ -63,10 +63,12 @@ def _rpr(east_asia: str, size: int, bold: bool = False, latin: str = LATIN_FONT)
 
 def _ppr(jc: str = "both", first_line_chars: int | None = 200, line: int = LINE_EXACT, rule: str = "exact",
          keep_next: bool = False, outline: int | None = None, right: int | None = None,
-         snap: bool = True, after: int = 0) -> OxmlElement:
+         snap: bool = True, after: int = 0, keep_lines: bool = False) -> OxmlElement:
     ppr = OxmlElement("w:pPr")
     if keep_next:
         ppr.append(_el("w:keepNext"))
+    if keep_lines:
+        ppr.append(_el("w:keepLines"))
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
     ppr.append(_el("w:spacing", before=0, after=after, line=line, lineRule=rule))
@@ -124,15 +126,24 @@ def _styles(doc) -> None:
     _doc_defaults(doc)
     _set_style(doc.styles["Normal"], _ppr(), _rpr(BODY_FONT, 32))
     # the title, then one blank body line before the text (GB/T 9704 §7.3.1–7.3.2)
+    # the title's lines are broken by the compiler at word boundaries (explicit breaks); off the
+    # character grid, so Word and WPS set 2号 type at its own width and each line fits as chosen
     _set_style(_style(doc, "Title"), _ppr(jc="center", first_line_chars=None, line=700, keep_next=True,
-                                          after=LINE_EXACT),
+                                          after=LINE_EXACT, snap=False, keep_lines=True),
                _rpr(TITLE_FONT, 44, latin=TITLE_FONT))
     _set_style(_style(doc, "Heading 1"), _ppr(keep_next=True, outline=0), _rpr(H1_FONT, 32, latin=H1_FONT))
     _set_style(_style(doc, "Heading 2"), _ppr(keep_next=True, outline=1), _rpr(H2_FONT, 32))
     _set_style(_style(doc, "Heading 3"), _ppr(keep_next=True, outline=2), _rpr(BODY_FONT, 32, bold=True))
     _set_style(_style(doc, "TableText"), _ppr(jc="center", first_line_chars=None, line=300, rule="exact", snap=False),
                _rpr(TABLE_FONT, 21))
-    _set_style(_style(doc, "Signature"), _ppr(jc="right", first_line_chars=None, right=640), _rpr(BODY_FONT, 32))
+    # the report's last paragraph keeps with the signature, and the signature block with itself:
+    # 机关名称 and 成文日期 never stand alone on the last page
+    _set_style(_style(doc, "ClosingText"), _ppr(keep_next=True), _rpr(BODY_FONT, 32))
+    _set_style(_style(doc, "SignatureSpace"), _ppr(jc="right", first_line_chars=None, keep_next=True),
+               _rpr(BODY_FONT, 32))
+    _set_style(_style(doc, "Signature"), _ppr(jc="right", first_line_chars=None, right=640, keep_next=True,
+                                              keep_lines=True),
+               _rpr(BODY_FONT, 32))
     _set_style(_style(doc, "PageNumber"), _ppr(jc="right", first_line_chars=None, line=240, rule="auto", snap=False),
                _rpr(PAGE_NUMBER_FONT, 28, latin=PAGE_NUMBER_FONT))
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
@@ -197,7 +208,7 @@ def _footer(paragraph, side: str) -> None:
 
 
 BODY = [
-    ("Title", "{{ org }}{{ year }}年政府信息公开工作年度报告"),
+    ("Title", '{{ title_lines|join("\\n") }}'),
     ("Normal", "{%p for s in sections %}"),
     ("Heading 1", "{{ s.heading }}"),
     ("Normal", "{%p for b in s.blocks %}"),
@@ -205,6 +216,8 @@ BODY = [
     ("Heading 2", "{{ b.number }}{{ b.text }}"),
     ("Normal", '{%p elif b.kind == "subheading" %}'),
     ("Heading 3", "{{ b.number }}{{ b.text }}"),
+    ("Normal", "{%p elif b.closing %}"),
+    ("ClosingText", "{{ b.text }}"),
     ("Normal", "{%p else %}"),
     ("Normal", "{{ b.text }}"),
     ("Normal", "{%p endif %}"),
@@ -213,7 +226,7 @@ BODY = [
     ("TableText", "{{p s.table }}"),
     ("Normal", "{%p endif %}"),
     ("Normal", "{%p endfor %}"),
-    ("Normal", ""),
+    ("SignatureSpace", ""),
     ("Signature", "{{ org }}"),
     ("Normal", "{%p if date %}"),
     ("Signature", "{{ date }}"),

@@ -15,6 +15,7 @@ from compiler.document.model import get_path
 from compiler.document.values import format_value
 from compiler.formats.definition import Format, Table
 from compiler.formats.grid import Cell, Grid, table_grid
+from compiler.render.line_breaks import title_lines
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -66,8 +67,20 @@ def number_blocks(blocks: list[dict]) -> list[dict]:
         elif kind == "subheading":
             sub_no += 1
             number = f"{sub_no}."
-        out.append({"kind": kind, "number": number, "text": block["text"]})
+        out.append({"kind": kind, "number": number, "text": block["text"], "closing": False})
     return out
+
+
+def _mark_closing(sections: list[dict]) -> None:
+    """Mark the report's last paragraph: the template keeps it on the page of the signature, so
+    机关名称 and 成文日期 never stand alone on a last page."""
+    for section in reversed(sections):
+        if section["table"] is not None:
+            return
+        if section["blocks"]:
+            if section["blocks"][-1]["kind"] == "paragraph":
+                section["blocks"][-1]["closing"] = True
+            return
 
 
 def fields_sentence(template: str, fields, values: dict) -> str:
@@ -94,10 +107,12 @@ def build_context(fmt: Format, data: dict, tables_as=lambda filled: filled) -> d
                 blocks.append({"kind": "paragraph", "text": sentence})
             entry["blocks"] = number_blocks(blocks)
         sections.append(entry)
+    _mark_closing(sections)
     return {
         "org": meta["org"],
         "year": meta["year"],
         "title": f"{meta['org']}{meta['year']}年政府信息公开工作年度报告",
+        "title_lines": title_lines(meta["org"], meta["year"]),
         "date": date_text(meta.get("date", "")),
         "date_iso": meta.get("date", ""),
         "contact": meta.get("contact", ""),

@@ -13,6 +13,7 @@ from html import escape as _html_escape
 from compiler.document.values import xml_safe
 from compiler.formats.grid import Cell
 from compiler.render.context import FilledGrid
+from compiler.render.line_breaks import balanced, text_width, tokens, wrap
 
 
 def escape(text: str) -> str:
@@ -21,22 +22,57 @@ def escape(text: str) -> str:
 
 
 TEXT_WIDTH = 8845  # twips: A4 minus the GB/T 9704 left and right margins
+TEXT_HEIGHT = 12756  # twips: the 225 mm text block
 TABLE_STYLE = "TableText"
+CHAR = 210  # twips: one 五号 (10.5 pt) character
+LINE = 300  # twips: the exact line height of 「表格文字」
+HEADING_ROOM = 2 * 579  # twips: the section heading above a table, and a line to spare
+CELL_PADDING = 2 * 57 + 40  # left and right cell margins, and room for rounding in Word, WPS and LibreOffice
+MIN_VALUE_CHARS = 2.0
+
+
+def _chars(width: int) -> float:
+    """How many 五号 characters fit on one line of a column ``width`` twips wide."""
+    return (width - CELL_PADDING) / CHAR
+
+
+def _twips(chars: float) -> int:
+    return int(chars * CHAR + CELL_PADDING + 0.5)
 
 
 def column_widths(filled: FilledGrid) -> list[int]:
-    """Row-label columns get room for their long wording; value columns share the rest evenly."""
+    """Widths that never force a break inside a word.
+
+    In a table with nested row labels (表三), each outer label column and each value column is as
+    wide as its longest word or figure (a value column at least 2.5 characters), and the innermost
+    label column takes the rest for its long wording. Other tables keep proportional widths."""
     grid = filled.grid
     label_cols = min(c.col for c in grid.value_cells())
-    if label_cols == 1:
-        weights = [1.6]
-    else:  # the innermost label column holds the longest wording (1.属于国家秘密 …)
-        weights = [1.0] * (label_cols - 1) + [3.0] * min(label_cols, 1)
-    weights += [1.0] * (grid.width - label_cols)
-    total = sum(weights)
-    widths = [int(TEXT_WIDTH * w / total) for w in weights]
-    widths[-1] += TEXT_WIDTH - sum(widths)
+    if label_cols < 2:
+        weights = [1.6] if label_cols == 1 else []
+        weights += [1.0] * (grid.width - label_cols)
+        total = sum(weights)
+        widths = [int(TEXT_WIDTH * w / total) for w in weights]
+        widths[-1] += TEXT_WIDTH - sum(widths)
+        return widths
+    need = [MIN_VALUE_CHARS if col >= label_cols else 0.0 for col in range(grid.width)]
+    for cell in grid.cells:
+        text = filled.text(cell)
+        if cell.colspan == 1 and text:
+            need[cell.col] = max(need[cell.col], max(text_width(t) for t in tokens(text)))
+    inner = label_cols - 1
+    widths = [_twips(n) for n in need]
+    widths[inner] = 0
+    widths[inner] = TEXT_WIDTH - sum(widths)
     return widths
+
+
+def cell_lines(cell: Cell | None, text: str, width: int, centred: bool) -> list[str]:
+    """A label or header's lines, broken between words; a figure is never broken."""
+    if not text or cell is None or cell.role == "value":
+        return [text]
+    chars = _chars(width)
+    return balanced(text, chars) if centred else wrap(text, chars)
 
 
 class WordTable:
@@ -52,17 +88,20 @@ class WordTable:
     __str__ = __html__
 
 
-def _paragraph(text: str, align: str, bold: bool) -> str:
-    """A cell paragraph; bold ones (captions, headers) keep with the next row, so a block's caption
-    and header never end a page without their figures."""
+def _paragraph(lines: list[str], align: str, bold: bool, keep: bool) -> str:
+    """A cell paragraph, its lines joined by explicit breaks. Bold ones (captions, headers) keep
+    with the next row, so a block's caption and header never end a page without their figures;
+    ``keep`` does the same for the rows of a group under one spanning label."""
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
-    run = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r>' if text else ""
-    keep = "<w:keepNext/>" if bold else ""
-    return (f'<w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/>{keep}<w:jc w:val="{align}"/>'
+    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(xml_safe(line))}</w:t>' for line in lines if line)
+    run = f"<w:r>{rpr}{runs}</w:r>" if runs else ""
+    keep_next = "<w:keepNext/>" if bold or keep else ""
+    return (f'<w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/>{keep_next}<w:jc w:val="{align}"/>'
             f"{'<w:rPr><w:b/></w:rPr>' if bold else ''}</w:pPr>{run}</w:p>")
 
 
-def _cell(cell: Cell | None, width: int, span: int, vmerge: str | None, text: str, header: bool) -> str:
+def _cell(cell: Cell | None, width: int, span: int, vmerge: str | None, text: str, header: bool,
+          keep: bool = False) -> str:
     props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
         props.append(f'<w:gridSpan w:val="{span}"/>')
@@ -74,13 +113,50 @@ def _cell(cell: Cell | None, width: int, span: int, vmerge: str | None, text: st
     align = "left" if cell is not None and cell.role in ("label", "corner") and not header else "center"
     if cell is not None and cell.role == "caption":
         align = "left"
-    body = _paragraph(text, align, bold=header) if vmerge != "continue" else _paragraph("", "center", False)
+    if vmerge == "continue":
+        body = _paragraph([], "center", False, keep)
+    else:
+        body = _paragraph(cell_lines(cell, text, width, align == "center"), align, header, keep)
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>"
+
+
+def _row_lines(filled: FilledGrid, widths: list[int]) -> list[int]:
+    """Estimated lines of each grid row (for deciding which row groups fit on a page)."""
+    lines = [1] * filled.grid.height
+    for cell in filled.grid.cells:
+        if cell.rowspan == 1:
+            width = sum(widths[cell.col:cell.col + cell.colspan])
+            count = len(cell_lines(cell, filled.text(cell), width, cell.role != "label"))
+            lines[cell.row] = max(lines[cell.row], count)
+    return lines
+
+
+def kept_rows(filled: FilledGrid, widths: list[int]) -> set[int]:
+    """Rows kept on the page of the row below.
+
+    A table with spanning row labels that fits on one page (with its heading) is kept whole, so
+    no label is cut; a longer one keeps together each group under a spanning label that fits on a
+    page beneath the repeated header rows: every row of the group but its last."""
+    grid = filled.grid
+    lines = _row_lines(filled, widths)
+    if not any(c.role == "label" and c.rowspan > 1 for c in grid.cells):
+        return set()
+    if LINE * sum(lines) <= TEXT_HEIGHT - HEADING_ROOM:
+        return set(range(grid.height - 1))
+    room = TEXT_HEIGHT - LINE * sum(lines[:grid.header_rows]) - HEADING_ROOM
+    kept: set[int] = set()
+    for cell in grid.cells:
+        if cell.role == "label" and cell.rowspan > 1:
+            rows = range(cell.row, cell.row + cell.rowspan)
+            if LINE * sum(lines[r] for r in rows) <= room:
+                kept.update(rows[:-1])
+    return kept
 
 
 def table_xml(filled: FilledGrid) -> str:
     grid = filled.grid
     widths = column_widths(filled)
+    kept = kept_rows(filled, widths)
     starts = {(c.row, c.col): c for c in grid.cells}
     covering: dict[tuple[int, int], Cell] = {}
     for c in grid.cells:
@@ -89,6 +165,7 @@ def table_xml(filled: FilledGrid) -> str:
     rows_xml = []
     for r in range(grid.height):
         header = r < grid.header_rows
+        keep = r in kept
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         cells_xml = []
         col = 0
@@ -98,15 +175,15 @@ def table_xml(filled: FilledGrid) -> str:
                 is_header = header or cell.role in ("header", "caption", "corner")
                 vmerge = "restart" if cell.rowspan > 1 else None
                 width = sum(widths[col:col + cell.colspan])
-                cells_xml.append(_cell(cell, width, cell.colspan, vmerge, filled.text(cell), is_header))
+                cells_xml.append(_cell(cell, width, cell.colspan, vmerge, filled.text(cell), is_header, keep))
                 col += cell.colspan
             elif (r, col) in covering:
                 above = covering[(r, col)]
                 width = sum(widths[col:col + above.colspan])
-                cells_xml.append(_cell(above, width, above.colspan, "continue", "", False))
+                cells_xml.append(_cell(above, width, above.colspan, "continue", "", False, keep))
                 col += above.colspan
             else:  # no cell defined here: keep the grid square
-                cells_xml.append(_cell(None, widths[col], 1, None, "", False))
+                cells_xml.append(_cell(None, widths[col], 1, None, "", False, keep))
                 col += 1
         rows_xml.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
