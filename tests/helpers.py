@@ -118,7 +118,7 @@ def libreoffice_pdfs(sources: list[Path], outdir: Path) -> dict[Path, Path]:
                     f"-env:UserInstallation=file://{outdir / 'profile'}", "--convert-to", "pdf",
                     "--outdir", str(outdir), *map(str, staged)],
                    check=True, capture_output=True, timeout=300, env=env)
-    return {source: target.with_suffix(".pdf") for source, target in zip(sources, staged)}
+    return {source: target.with_suffix(".pdf") for source, target in zip(sources, staged, strict=True)}
 
 
 def pdf_pages(pdf: Path, mode: str = "-layout") -> list[str]:

@@ -73,7 +73,8 @@ def test_title_breaks_after_the_name_or_the_year(org, expected):
     assert title_lines(org, 2024) == expected
 
 
-@pytest.mark.parametrize("org", [SHORT_ORG, MEDIUM_ORG, LONG_ORG, "临江区发展和改革委员会", "内蒙古自治区呼和浩特市赛罕区人民政府"])
+@pytest.mark.parametrize("org", [SHORT_ORG, MEDIUM_ORG, LONG_ORG, "临江区发展和改革委员会",
+                                 "内蒙古自治区呼和浩特市赛罕区人民政府"])
 def test_title_lines_fit_and_end_only_between_words(org):
     lines = title_lines(org, 2024)
     title = f"{org}2024年政府信息公开工作年度报告"
