@@ -7,10 +7,10 @@ from lxml import etree
 from small_table import SMALL, SMALL_VALUES, small_table
 
 from compiler.document.blank import blank_document
-from compiler.formats.definition import get_format
+from compiler.formats.definition import Table, get_format
 from compiler.formats.grid import table_grid
 from compiler.render.context import fill_grid
-from compiler.render.word_tables import TEXT_WIDTH, WordTable, column_widths, escape, table_xml
+from compiler.render.word_tables import TEXT_WIDTH, WordTable, column_widths, escape, kept_rows, table_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -84,7 +84,23 @@ def test_headers_are_bold_and_kept_with_the_next_row_labels_left_values_centred(
     assert p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "TableText"
     assert p.find(f"{W}pPr/{W}jc").get(f"{W}val") == align
     assert (p.find(f"{W}r/{W}rPr/{W}b") is not None) is bold
-    assert (p.find(f"{W}pPr/{W}keepNext") is not None) is bold
+    # the small table has a spanning row label and fits on a page: every row but the last keeps with the next
+    assert (p.find(f"{W}pPr/{W}keepNext") is not None) is (row < 4)
+
+
+def test_a_table_too_long_for_a_page_keeps_only_its_groups_together():
+    fmt = get_format("2021")
+    values = blank_document(fmt, 2024)["tables"]["requests"]
+    filled = fill_grid(fmt.tables["requests"], values)
+    assert kept_rows(filled, column_widths(filled)) == set(range(filled.grid.height - 1))  # fits: kept whole
+    long_labels = Table("long", "grid", "长表", {
+        "corner": "项目", "columns": [{"id": "a", "label": "数量"}],
+        "rows": [{"label": f"（{i}）分组", "children": [{"id": f"g{i}r{j}", "label": "甲乙丙丁" * 12}
+                                                   for j in range(3)]} for i in range(12)]})
+    filled = fill_grid(long_labels, {f"g{i}r{j}": {"a": 0} for i in range(12) for j in range(3)})
+    kept = kept_rows(filled, column_widths(filled))
+    header = filled.grid.header_rows
+    assert kept == {header + 3 * i + j for i in range(12) for j in range(2)}  # each group, not across groups
 
 
 def test_blocks_table_captions_span_the_width_and_are_left_aligned():
@@ -120,8 +136,9 @@ def test_every_official_table_is_a_square_grid_with_widths_summing_to_the_text_w
 @pytest.mark.parametrize("table,values,widths", [
     # one label column gets 1.6 shares, each value column one: 8845 × 1.6 / 4.6 …, rounding to the last
     (get_format("2021").tables["active"], None, [3076, 1922, 1922, 1925]),
-    # two label columns: the outer one share, the inner (longest wording) three: 8845 / 7 …
-    (SMALL, SMALL_VALUES, [1263, 3790, 1263, 1263, 1266]),
+    # two label columns: the outer one as wide as its longest word (组, <1>: 1.5 characters of 210 twips,
+    # plus 154 of cell margins), each value column two characters, the inner label column the rest
+    (SMALL, SMALL_VALUES, [469, 6654, 574, 574, 574]),
 ])
 def test_column_widths(table, values, widths):
     if values is None:

@@ -87,9 +87,9 @@ def tokens(text: str) -> tuple[str, ...]:
     i = start
     while i < len(text):
         ch = text[i]
-        if ch.isascii() and ch.isalnum():
-            j = i
-            while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in ".%/"):
+        if ch.isascii() and ch.strip() and ch not in "(":
+            j = i  # a run of Latin letters, digits and signs (A&B, 12.5%) is one piece
+            while j < len(text) and text[j].isascii() and text[j].strip() and text[j] != "(":
                 j += 1
             if j < len(text) and text[j] in "年月日":  # 2024年 is one piece
                 j += 1
