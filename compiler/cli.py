@@ -33,6 +33,7 @@ from compiler.formats.definition import (
 from compiler.messages.findings import UnusableFile, internal_error
 from compiler.messages.presentation import findings_table, sort_findings, status_line
 from compiler.messages.usage import usage_message
+from compiler.messages.texts import text
 from compiler.pipeline import (
     CompileResult,
     Options,
@@ -74,15 +75,20 @@ class CompileGroup(DefaultGroup):
             click.echo(exc.ctx.get_help() if exc.ctx else "")
             sys.exit(EXIT_OK)
         except click.UsageError as exc:
-            lang = "en" if default_lang() == "en" or "--lang=en" in argv or _lang_en(argv) else "zh"
-            click.echo(usage_message(exc, lang), err=True)
+            click.echo(usage_message(exc, _argv_lang(argv)), err=True)
             sys.exit(EXIT_UNUSABLE)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            click.echo("已取消。", err=True)
+            click.echo(text("cancelled", _argv_lang(argv)), err=True)
             sys.exit(EXIT_DATA)
+
+
+def _argv_lang(argv) -> str:
+    """The language asked for on a command line that could not be parsed."""
+    en = default_lang() == "en" or "--lang=en" in argv or _lang_en(argv)
+    return "en" if en else "zh"
 
 
 def _lang_en(argv) -> bool:
@@ -139,8 +145,7 @@ def cli(lang, debug):
 
 
 def _unusable(path: Path, exc: UnusableFile, lang: str) -> None:
-    label = "无法使用" if lang == "zh" else "UNUSABLE"
-    click.echo(f"{label}  {exc.finding.message(lang)}", err=True)
+    click.echo(text("unusable", lang, message=exc.finding.message(lang)), err=True)
 
 
 def _report(result: CompileResult, lang: str, limit: int | None) -> None:
@@ -195,13 +200,9 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
             target = (default_output(path) if output is None else
                       output / default_output(path).name if many or output.is_dir() else output)
             if target.suffix.lower() != ".docx":
-                raise click.BadParameter("输出文件应以 .docx 结尾（PDF、网页请用 --pdf、--html）。" if lang == "zh"
-                                         else "The output must end in .docx (use --pdf/--html for the others).",
-                                         param_hint="-o")
+                raise click.BadParameter(text("output_not_docx", lang), param_hint="-o")
             if target.resolve() == path.resolve():
-                raise click.BadParameter("输出文件不能覆盖输入的文件（请用 -o 指定另一个 .docx）。" if lang == "zh"
-                                         else "The output cannot overwrite the input (name another .docx with -o).",
-                                         param_hint="-o")
+                raise click.BadParameter(text("output_is_input", lang), param_hint="-o")
         try:
             result = compile_workbook(path, output=target, options=options)
         except UnusableFile as exc:
@@ -221,10 +222,8 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
                 click.echo(f"  → {written}")
         elif cannot_write:
             pass  # the finding above says where and why
-        elif lang == "zh":
-            click.echo("  未生成报告：请先改正以上错误。")
         else:
-            click.echo("  No report written: fix the errors above first.")
+            click.echo("  " + text("no_report_written", lang))
         codes.append(EXIT_UNUSABLE if cannot_write else EXIT_OK if result.ok else EXIT_DATA)
     sys.exit(_exit_code(codes))
 
@@ -241,21 +240,17 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
 
     sources = expand_inputs(workbooks)
     if not sources:
-        raise click.BadParameter("没有找到要编译的工作簿（.xlsx）。" if lang == "zh"
-                                 else "No workbooks (.xlsx) found.", param_hint="WORKBOOKS")
+        raise click.BadParameter(text("no_workbooks_to_compile", lang), param_hint="WORKBOOKS")
     out_dir = output if output is not None else (workbooks[0] if Path(workbooks[0]).is_dir() else Path("."))
     if out_dir.exists() and not out_dir.is_dir():
-        raise click.BadParameter(f"{out_dir} 不是文件夹；批量编译时 -o 应为输出目录。" if lang == "zh"
-                                 else f"{out_dir} is not a folder; with several workbooks -o names the output folder.",
-                                 param_hint="-o")
+        raise click.BadParameter(text("output_not_folder", lang, path=out_dir), param_hint="-o")
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.BadParameter(f"无法创建输出目录 {out_dir}（{exc.strerror}）。" if lang == "zh"
-                                 else f"Cannot create the output folder {out_dir} ({exc.strerror}).",
+        raise click.BadParameter(text("output_folder_failed", lang, path=out_dir, detail=exc.strerror),
                                  param_hint="-o") from None
     if sys.stdout.isatty():
-        with click.progressbar(length=len(sources), label="编译中" if lang == "zh" else "Compiling") as bar:
+        with click.progressbar(length=len(sources), label=text("compiling", lang)) as bar:
             outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=lambda *_: bar.update(1))
     else:
         outcome = run_batch(sources, out_dir, options, jobs, force, lang,
@@ -335,17 +330,13 @@ def import_command(report, output, format_id, force, limit_errors, lang):
     """读取已发布的年报（.docx、网页 .html、.pdf），按官方标签还原为数据文档或填报表。"""
     from compiler.published.outcome import OUTPUT_SUFFIXES, import_report_file
 
-    zh = lang == "zh"
     target = output if output is not None else report.with_suffix(".json")
     if target.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter("输出文件应以 .json 或 .xlsx 结尾。" if zh
-                                 else "The output must end in .json or .xlsx.", param_hint="-o")
+        raise click.BadParameter(text("output_not_json_or_xlsx", lang), param_hint="-o")
     if report.exists() and target.resolve() == report.resolve():
-        raise click.BadParameter("输出文件不能覆盖输入的报告。" if zh
-                                 else "The output cannot overwrite the report.", param_hint="-o")
+        raise click.BadParameter(text("output_is_report", lang), param_hint="-o")
     if target.exists() and not force:
-        raise click.BadParameter(f"{target} 已存在；加 --force 覆盖。" if zh
-                                 else f"{target} exists; use --force to overwrite.", param_hint="-o")
+        raise click.BadParameter(text("output_exists", lang, path=target), param_hint="-o")
     try:
         outcome = import_report_file(report, target, Options(format_id=format_id))
     except UnusableFile as exc:
@@ -354,9 +345,7 @@ def import_command(report, output, format_id, force, limit_errors, lang):
     click.echo(status_line(str(report), len(outcome.errors), len(outcome.warnings), lang))
     for line in findings_table(sort_findings(outcome.findings), lang, limit_errors):
         click.echo(line)
-    status = {"complete": ("完整", "complete"),
-              "partial": ("不完整（未读取的内容见上）", "partial (see above for what was not read)")}
-    click.echo(f"  导入结果：{status[outcome.status][0]}" if zh else f"  Import: {status[outcome.status][1]}")
+    click.echo("  " + text("import_complete" if outcome.status == "complete" else "import_partial", lang))
     click.echo(f"  → {outcome.output}")
     sys.exit(EXIT_OK if not outcome.errors else EXIT_DATA)
 
@@ -377,33 +366,21 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
     from compiler.inbox.rollup import UNITS_SHEET, RollupRefused
     from compiler.inbox.rollup import rollup as run_rollup
 
-    zh = lang == "zh"
-    if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("输出文件应以 .xlsx 结尾。" if zh else "The output must end in .xlsx.",
-                                 param_hint="-o")
-    if output.exists() and not force:
-        raise click.BadParameter(f"{output} 已存在；加 --force 覆盖。" if zh
-                                 else f"{output} exists; use --force to overwrite.", param_hint="-o")
+    _check_new_output(output, force, lang)
     sources = [p for p in expand_inputs(workbooks) if p.resolve() != output.resolve()]
     if not sources:
-        raise click.BadParameter("没有找到要汇总的工作簿（.xlsx）。" if zh else "No workbooks (.xlsx) found.",
-                                 param_hint="WORKBOOKS")
+        raise click.BadParameter(text("no_workbooks_to_roll_up", lang), param_hint="WORKBOOKS")
     try:
-        result = run_rollup(sources, output, org=org or ("汇总" if zh else "Roll-up"),
+        result = run_rollup(sources, output, org=org or text("rollup_default_org", lang),
                             jobs=min(jobs or default_jobs(), len(sources)), lang=lang, year=year)
     except RollupRefused as exc:
-        click.echo(("未汇总：" if zh else "Not rolled up: ") + exc.finding.message(lang), err=True)
+        click.echo(text("rollup_refused", lang, message=exc.finding.message(lang)), err=True)
         sys.exit(EXIT_DATA)
-    if zh:
-        click.echo(f"已汇总 {len(result.included)} 个单位（{result.year} 年度，{result.format.id} 格式）：{output}")
-        click.echo(f"  纳入与未纳入的单位及各单位主要数字见工作表「{UNITS_SHEET}」；叙述部分请在汇总表中另行撰写。")
-    else:
-        click.echo(f"Rolled up {len(result.included)} unit(s) ({result.year}, format {result.format.id}): {output}")
-        click.echo(f"  Units included and excluded are listed on sheet '{UNITS_SHEET}'; "
-                   "write the narrative in the workbook.")
+    click.echo(text("rollup_done", lang, count=len(result.included), year=result.year, format=result.format.id,
+                    output=output))
+    click.echo("  " + text("rollup_done_note", lang, sheet=UNITS_SHEET))
     for unit in result.excluded:
-        click.echo(f"  {'未纳入' if zh else 'excluded'}  {Path(unit.source).name}：{unit.reason}" if zh
-                   else f"  excluded  {Path(unit.source).name}: {unit.reason}")
+        click.echo("  " + text("rollup_excluded_unit", lang, name=Path(unit.source).name, reason=unit.reason))
     sys.exit(EXIT_DATA if result.excluded else EXIT_OK)
 
 
@@ -426,18 +403,18 @@ def new(year, format_id, org, output, force, lang):
     except UnknownFormat as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
     if output is None:
-        output = Path(report_base(org.strip() or ("空白" if lang == "zh" else "blank"), year, "blank") + ".xlsx")
-    if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("输出文件应以 .xlsx 结尾。" if lang == "zh" else "The output must end in .xlsx.",
-                                 param_hint="-o")
-    if output.exists() and not force:
-        raise click.BadParameter(f"{output} 已存在；加 --force 覆盖。" if lang == "zh"
-                                 else f"{output} exists; use --force to overwrite.", param_hint="-o")
+        output = Path(report_base(org.strip() or text("blank_org", lang), year, "blank") + ".xlsx")
+    _check_new_output(output, force, lang)
     new_workbook(year, output, org=org, format_id=fmt.id)
-    if lang == "zh":
-        click.echo(f"已生成 {fmt.id} 格式（{fmt.source}）{year} 年度填报表：{output}")
-    else:
-        click.echo(f"Wrote the {year} workbook in the {fmt.id} format: {output}")
+    click.echo(text("workbook_written", lang, format=fmt.id, source=fmt.source, year=year, output=output))
+
+
+def _check_new_output(output: Path, force: bool, lang: str) -> None:
+    """The workbook ``new`` or ``rollup`` writes: an .xlsx, not overwriting one without --force."""
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(text("output_not_xlsx", lang), param_hint="-o")
+    if output.exists() and not force:
+        raise click.BadParameter(text("output_exists", lang, path=output), param_hint="-o")
 
 
 @cli.command("template-check")
@@ -468,8 +445,7 @@ def _check_custom_template(template: Path, lang: str) -> None:
         return
     for line in report.lines(lang):
         click.echo(line, err=True)
-    click.echo("  未生成报告：请先修改模板（compile template-check 可单独检查模板）。" if lang == "zh"
-               else "  No report written: fix the template first (`compile template-check` checks it alone).", err=True)
+    click.echo("  " + text("no_report_template", lang), err=True)
     sys.exit(EXIT_UNUSABLE)
 
 
@@ -488,8 +464,7 @@ def _template_failed(template: Path, exc: Exception, lang: str) -> None:
     finding = Finding("template_render_failed", params={"path": str(template),
                                                        "detail": f"{type(exc).__name__}: {detail}",
                                                        "detail_en": f"{type(exc).__name__}: {detail}"})
-    label = "无法使用" if lang == "zh" else "UNUSABLE"
-    click.echo(f"{label}  {finding.message(lang)}", err=True)
+    click.echo(text("unusable", lang, message=finding.message(lang)), err=True)
 
 
 def main() -> None:

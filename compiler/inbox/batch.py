@@ -39,22 +39,16 @@ from compiler.messages.presentation import (
     sort_findings,
     status_line,
 )
+from compiler.messages.texts import labels, text
 from compiler.pipeline import Options, compile_workbook
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}  # the old ones are reported as unusable, not skipped
 GLOB_CHARS = set("*?[")
 SUMMARY_CSV, SUMMARY_JSON = "summary.csv", "summary.json"
-REPORT_SUFFIX = {"zh": "-错误报告.txt", "en": "-errors.txt"}
 
 VALID, INVALID, UNUSABLE, SKIPPED, FAILED = "valid", "invalid", "unusable", "skipped", "failed"
-STATUS_LABEL = {
-    "zh": {VALID: "通过", INVALID: "有错误", UNUSABLE: "无法使用", SKIPPED: "已跳过", FAILED: "内部错误"},
-    "en": {VALID: "valid", INVALID: "invalid", UNUSABLE: "unusable", SKIPPED: "skipped", FAILED: "failed"},
-}
-COLUMNS = {
-    "zh": ("工作簿", "机关名称", "年度", "格式", "状态", "错误数", "警告数", "输出文件", "说明"),
-    "en": ("Workbook", "Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Output", "Note"),
-}
+STATUSES = (VALID, INVALID, UNUSABLE, SKIPPED, FAILED)  # the order of the labels "batch_statuses"
+STATUS_LABEL = {lang: dict(zip(STATUSES, labels("batch_statuses", lang), strict=True)) for lang in ("zh", "en")}
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -179,21 +173,15 @@ def error_report_text(path: Path, org: str, year, findings: list[Finding], lang:
     """The error report of one workbook, to send back to the agency."""
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
-    if lang == "en":
-        lines = ["Government information disclosure annual report — workbook check", "",
-                 f"Workbook: {path.name}", f"Organisation: {org or '—'}    Year: {year or '—'}", ""]
-    else:
-        lines = ["政府信息公开工作年度报告填报表校验结果", "",
-                 f"工作簿：{path.name}", f"机关名称：{org or '—'}    年度：{year or '—'}", ""]
+    lines = [text("error_report_title", lang), "", text("error_report_workbook", lang, name=path.name),
+             text("error_report_unit", lang, org=org or "—", year=year or "—"), ""]
     lines.append(status_line(path.name, errors, warnings, lang))
     if findings and not findings[0].sheet and not findings[0].cell and len(findings) == 1:
         lines.append("  " + findings[0].message(lang))  # an unusable file: one sentence
     else:
         lines += findings_table(sort_findings(findings), lang)
     lines.append("")
-    lines.append("Please correct the workbook as described above, save it as .xlsx and send it again."
-                 if lang == "en" else
-                 "请按以上说明在填报表中改正（黄色单元格为填写项），保存为 .xlsx 后重新报送。")
+    lines.append(text("error_report_closing", lang))
     return "\n".join(lines) + "\n"
 
 
@@ -251,8 +239,7 @@ def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
     for group in groups.values():
         if len(group) > 1:
             names = "、".join(Path(r.source).name for r in group)
-            note = (f"Same organisation and year in {len(group)} workbooks: {names}." if lang == "en"
-                    else f"同一机关、年度有 {len(group)} 份填报表：{names}，请确认以哪份为准。")
+            note = text("same_unit_twice", lang, count=len(group), names=names)
             for row in group:
                 row.message = f"{row.message} {note}".strip()
 
@@ -268,18 +255,16 @@ def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: 
         existing = [t for t in targets if t.exists()]
         if existing and not force:
             row.status = SKIPPED
-            row.message = (f"{existing[0].name} already exists; not overwritten (use --force)." if lang == "en"
-                           else f"{existing[0].name} 已存在，未覆盖（加 --force 覆盖）。")
+            row.message = text("not_overwritten", lang, name=existing[0].name)
             return
         for src, dst in zip(staged, targets, strict=True):
             os.replace(src, dst)
         row.output, row.extra_outputs = targets[0].name, [t.name for t in targets[1:]]
     elif row.report_text:
-        suffix = REPORT_SUFFIX.get(lang, REPORT_SUFFIX["zh"])
+        suffix = text("error_report_suffix", lang)
         target = inside(out_dir, claims.claim(base, (suffix,)) + suffix)
         if target.exists() and not force:
-            note = (f"{target.name} already exists; not overwritten (use --force)." if lang == "en"
-                    else f"{target.name} 已存在，未覆盖（加 --force 覆盖）。")
+            note = text("not_overwritten", lang, name=target.name)
             row.message = f"{row.message} {note}".strip()
             return
         write_atomic(target, row.report_text.encode("utf-8-sig"))
@@ -294,7 +279,7 @@ def _cells(row: BatchRow, lang: str) -> tuple[str, ...]:
 
 
 def summary_table(rows: list[BatchRow], lang: str) -> list[str]:
-    head = COLUMNS[lang]
+    head = labels("batch_columns", lang)
     body = [_cells(r, lang) for r in rows]
     widths = [max(display_width(x[i]) for x in [head, *body]) for i in range(len(head) - 1)]
     # the last column is not padded: zip stops before it
@@ -305,7 +290,7 @@ def summary_table(rows: list[BatchRow], lang: str) -> list[str]:
 def summary_csv(rows: list[BatchRow], lang: str) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS[lang])
+    writer.writerow(labels("batch_columns", lang))
     for row in rows:
         writer.writerow([_inert(cell) for cell in _cells(row, lang)])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
@@ -324,20 +309,18 @@ def summary_json(rows: list[BatchRow], lang: str) -> bytes:
             item.pop(key)
         item["status_label"] = STATUS_LABEL[lang][row.status]
         units.append(item)
-    counts = {s: sum(1 for r in rows if r.status == s) for s in (VALID, INVALID, UNUSABLE, SKIPPED, FAILED)}
+    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     report = {"total": len(rows), **counts, "units": units}
     return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def totals_line(outcome: BatchOutcome, lang: str) -> str:
     c = outcome.count
-    if lang == "en":
-        return (f"{len(outcome.rows)} workbook(s): {c(VALID)} valid, {c(INVALID)} invalid, {c(UNUSABLE)} unusable"
-                + (f", {c(SKIPPED)} skipped" if c(SKIPPED) else "") + (f", {c(FAILED)} failed" if c(FAILED) else "")
-                + f". Summary: {outcome.summary_csv}")
-    return (f"共 {len(outcome.rows)} 个工作簿：通过 {c(VALID)}，有错误 {c(INVALID)}，无法使用 {c(UNUSABLE)}"
-            + (f"，已跳过 {c(SKIPPED)}" if c(SKIPPED) else "") + (f"，内部错误 {c(FAILED)}" if c(FAILED) else "")
-            + f"。汇总表：{outcome.summary_csv}")
+    return (text("batch_totals", lang, total=len(outcome.rows), valid=c(VALID), invalid=c(INVALID),
+                 unusable=c(UNUSABLE))
+            + (text("batch_totals_skipped", lang, skipped=c(SKIPPED)) if c(SKIPPED) else "")
+            + (text("batch_totals_failed", lang, failed=c(FAILED)) if c(FAILED) else "")
+            + text("batch_totals_summary", lang, path=outcome.summary_csv))
 
 
 def progress_line(row: BatchRow, done: int, total: int, lang: str) -> str:

@@ -27,18 +27,17 @@ from compiler.document.figures import figure_value
 from compiler.document.model import get_path, set_path
 from compiler.formats.definition import Format, get_format
 from compiler.formats.grid import table_grid
-from compiler.messages.findings import Finding, UnusableFile, internal_error
+from compiler.messages.findings import Finding, Refusal, UnusableFile, internal_error
+from compiler.messages.texts import labels, text
 from compiler.pipeline import Options, validate_workbook
 from compiler.workbook.layout import column_letter
 from compiler.workbook.writer import build_workbook, write_deterministic
 
 UNITS_SHEET = "汇总单位"
-class RollupRefused(Exception):
+class RollupRefused(Refusal):
     """The inputs cannot be rolled up together; carries the finding to show."""
 
-    def __init__(self, code: str, **params):
-        self.finding = Finding(code, params=params)
-        super().__init__(self.finding.message())
+    finding: Finding
 
 
 @dataclass
@@ -119,11 +118,10 @@ def plan(units: list[Unit], lang: str = "zh", year: int | None = None) -> tuple[
     if len(groups) > 1:
         parts = []
         for (y, f), members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0]))):
-            names = ("、" if lang != "en" else ", ").join(Path(u.source).name for u in members[:3])
+            names = text("list_separator", lang).join(Path(u.source).name for u in members[:3])
             names += "…" if len(members) > 3 else ""
-            parts.append(f"{y}, format {f}: {len(members)} ({names})" if lang == "en"
-                         else f"{y} 年度（{f} 格式）{len(members)} 个：{names}")
-        raise RollupRefused("rollup_mixed", groups=("; " if lang == "en" else "；").join(parts))
+            parts.append(text("rollup_group", lang, year=y, format=f, count=len(members), names=names))
+        raise RollupRefused("rollup_mixed", groups=text("group_separator", lang).join(parts))
     seen: dict[tuple, Unit] = {}
     for unit in valid:
         key = (_org_key(unit.org), unit.year)
@@ -180,24 +178,22 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     ws = wb.create_sheet(UNITS_SHEET)
     bold = Font(bold=True)
     zh = lang != "en"
-    ws.append(["汇总单位" if zh else "Units included"])
+    ws.append([text("rollup_units_title", lang)])
     ws["A1"].font = bold
-    head = (["序号", "机关名称", "年度", "格式", "工作簿"] if zh
-            else ["No.", "Organisation", "Year", "Format", "Workbook"])
+    head = list(labels("rollup_included_columns", lang))
     ws.append(head + [spec["label"] if zh else name for name, spec in fmt.figures.items()])
     for i, unit in enumerate(included, start=1):
         _append_text_safe(ws, [i, unit.org, unit.year, unit.format, Path(unit.source).name]
                           + key_figures(fmt, unit.tables))
     totals = key_figures(fmt, document["tables"])
-    ws.append(["合计" if zh else "Total", f"{len(included)} 个单位" if zh else f"{len(included)} units",
+    ws.append([text("rollup_total", lang), text("rollup_unit_count", lang, count=len(included)),
                year, fmt.id, ""] + totals)
     ws.append([])
-    ws.append(["未纳入汇总" if zh else "Excluded"])
+    ws.append([text("rollup_excluded_title", lang)])
     ws.cell(row=ws.max_row, column=1).font = bold
-    ws.append(["序号", "机关名称", "年度", "工作簿", "原因"] if zh
-              else ["No.", "Organisation", "Year", "Workbook", "Reason"])
+    ws.append(list(labels("rollup_excluded_columns", lang)))
     if not excluded:
-        ws.append(["—", "无" if zh else "none"])
+        ws.append(["—", text("none", lang)])
     for i, unit in enumerate(excluded, start=1):
         _append_text_safe(ws, [i, unit.org, unit.year, Path(unit.source).name, unit.reason])
     for col, width in enumerate((8, 28, 8, 8, 36) + (14,) * len(fmt.figures), start=1):

@@ -6,7 +6,10 @@ produced from the catalogue at display time, in Chinese by default or in English
 
 from __future__ import annotations
 
+import difflib
+import string
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 ERROR, WARNING = "error", "warning"
 
@@ -35,7 +38,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "table_moved": (
         WARNING,
         "表格整体向{direction}移动了 {rows} 行（可能插入或删除了行），已按官方标签定位读取。请核对后恢复原表格式。",
-        "The table moved by {rows} row(s) (rows inserted or deleted); it was read by its labels. Please restore the layout.",
+        "The table moved {direction_en} by {rows} row(s) (rows inserted or deleted); it was read by its labels. Please restore the layout.",
     ),
     "row_moved": (
         WARNING,
@@ -237,7 +240,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "file_encrypted": (ERROR, "「{path}」设置了打开密码（已加密）。请在 Excel/WPS 中取消密码后另存为 .xlsx 再试。", "'{path}' is password-protected. Remove the password in Excel/WPS, save as .xlsx and try again."),
     "file_not_xlsx": (ERROR, "「{path}」不是 Excel 工作簿（看起来是{kind}）。请在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' is not an Excel workbook (it looks like {kind_en}). Save it as .xlsx and try again."),
     "file_lock": (ERROR, "「{path}」是 Excel/WPS 打开工作簿时生成的临时锁定文件（以 ~$ 开头），不是填报表。请选择原工作簿。", "'{path}' is a temporary lock file Excel/WPS creates while a workbook is open (it starts with ~$), not a workbook."),
-    "file_corrupt": (ERROR, "「{path}」已损坏或不完整，无法读取。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
+    "file_corrupt": (ERROR, "「{path}」已损坏或不完整（{detail}），无法读取。请在 Excel/WPS 中打开后另存为 .xlsx，或请对方重新发送。", "'{path}' is damaged or incomplete ({detail}). Open and re-save it as .xlsx, or ask for it again."),
     "file_unsafe": (ERROR, "「{path}」超出安全限制（{detail}），已拒绝读取。请确认文件来源，或在 Excel/WPS 中另存为 .xlsx 后重试。", "'{path}' exceeds a safety limit ({detail_en}) and was refused. Check where it came from, or re-save it as .xlsx."),
     "file_unrelated": (ERROR, "「{path}」不是年报填报表（没有找到格式标记和「基本信息」等工作表）。请使用 compile new 生成的标准填报表。", "'{path}' is not a report workbook (no marker and no standard sheets). Use the workbook made by `compile new`."),
     "file_not_report": (ERROR, "「{path}」不是可以读取的年报文件。可以读取：标准填报表（.xlsx）、数据文档（.json）、已发布的报告（.docx、网页 .html、.pdf）。", "'{path}' is not a report file we can read. Readable: the standard workbook (.xlsx), a data document (.json), a published report (.docx, web page .html, .pdf)."),
@@ -301,6 +304,63 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 EXPECTED_EN = {"整数": "a whole number", "金额": "an amount", "整数（可为负数）": "a whole number"}
 
 
+# --- the registry built from the catalogue ------------------------------------------------------
+
+
+class UnknownCode(LookupError):
+    """A finding was made with a code the catalogue does not have (a programming error, caught by
+    the tests before any user could see it)."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One entry of the catalogue: a stable code, its severity and its two templates.
+
+    The templates are ``str.format`` strings. A placeholder ``{x_en}`` of the English template is
+    the English form of ``{x}``; when a finding gives no ``x_en`` the value of ``x`` is used
+    (``expected`` is translated through ``EXPECTED_EN``; ``suggestion`` and ``suggestion_en`` may
+    be left out)."""
+
+    code: str
+    severity: str
+    zh: str
+    en: str
+
+    def template(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def placeholders(self, lang: str = "zh") -> set[str]:
+        return placeholders(self.template(lang))
+
+    def render(self, params: dict, lang: str = "zh") -> str:
+        values = dict(params)
+        values.setdefault("expected_en", EXPECTED_EN.get(values.get("expected", ""), values.get("expected", "")))
+        values.setdefault("label_en", values.get("label", ""))
+        values.setdefault("suggestion", "")
+        values.setdefault("suggestion_en", "")
+        for key in list(values):
+            values.setdefault(f"{key}_en", values[key])
+        return self.template(lang).format(**values)
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a ``str.format`` template fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+MESSAGES: dict[str, Message] = {code: Message(code, *entry) for code, entry in CATALOGUE.items()}
+
+
+def message_for(code: str) -> Message:
+    """The catalogue entry of ``code``; UnknownCode (naming the nearest codes) when there is none."""
+    try:
+        return MESSAGES[code]
+    except KeyError:
+        close = difflib.get_close_matches(code, MESSAGES, n=3)
+        raise UnknownCode(f"no message {code!r} in the catalogue" + (f" (did you mean {', '.join(close)}?)"
+                                                                     if close else "")) from None
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -309,9 +369,13 @@ class Finding:
     params: dict = field(default_factory=dict)
     escalated: bool = False  # a warning made an error by --strict
 
+    def __post_init__(self) -> None:
+        if self.code not in MESSAGES:
+            message_for(self.code)  # raises UnknownCode
+
     @property
     def severity(self) -> str:
-        return ERROR if self.escalated else CATALOGUE[self.code][0]
+        return ERROR if self.escalated else MESSAGES[self.code].severity
 
     @property
     def is_error(self) -> bool:
@@ -324,16 +388,7 @@ class Finding:
         return self.sheet
 
     def message(self, lang: str = "zh") -> str:
-        _, zh, en = CATALOGUE[self.code]
-        params = dict(self.params)
-        params.setdefault("sheet", self.sheet)
-        params.setdefault("cell", self.cell)
-        params.setdefault("expected_en", EXPECTED_EN.get(params.get("expected", ""), params.get("expected", "")))
-        params.setdefault("label_en", params.get("label", ""))
-        params.setdefault("suggestion", "")
-        params.setdefault("suggestion_en", "")
-        params.setdefault("detail_en", params.get("detail", ""))
-        return (en if lang == "en" else zh).format(**params)
+        return MESSAGES[self.code].render({"sheet": self.sheet, "cell": self.cell, **self.params}, lang)
 
     def as_dict(self, lang: str = "zh") -> dict:
         return {
@@ -345,12 +400,32 @@ class Finding:
         }
 
 
-class UnusableFile(Exception):
-    """A file that is not a workbook we can read; carries the finding to show (exit code 2)."""
+class Reported(Protocol):
+    """What a refusal carries: a finding, or another record with a code and a message (a template
+    problem, which names its place in the template instead of a sheet and cell)."""
 
-    def __init__(self, code: str, **params):
-        self.finding = Finding(code, params=params)
+    @property
+    def code(self) -> str: ...
+
+    def message(self, lang: str = "zh") -> str: ...
+
+
+class Refusal(Exception):
+    """The one shape of everything that stops work before a report is made: an unusable file, a
+    roll-up that cannot be done, a template that cannot be checked. It carries the finding to show
+    (``Refusal("code", **params)`` or ``Refusal(finding)``); its text is the Chinese message."""
+
+    finding: Reported
+
+    def __init__(self, finding: Reported | str, /, **params: Any):
+        self.finding = Finding(finding, params=params) if isinstance(finding, str) else finding
         super().__init__(self.finding.message())
+
+
+class UnusableFile(Refusal):
+    """A file that is not a workbook we can read (exit code 2)."""
+
+    finding: Finding
 
 
 def internal_error(exc: BaseException) -> Finding:

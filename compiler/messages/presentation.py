@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import unicodedata
 
-from compiler.messages.findings import Finding
+from compiler.messages.findings import ERROR, Finding
+from compiler.messages.texts import labels, text
 
-HEADERS = {
-    "zh": ("工作表", "单元格", "代码", "说明"),
-    "en": ("Sheet", "Cell", "Code", "Message"),
-}
-SEVERITY = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
+
+def severity_label(severity: str, lang: str) -> str:
+    return labels("severities", lang)[0 if severity == ERROR else 1]
 
 
 def display_width(text: str) -> int:
@@ -24,25 +23,22 @@ def pad(text: str, width: int) -> str:
 
 def status_line(name: str, errors: int, warnings: int, lang: str) -> str:
     status = "VALID" if errors == 0 else "INVALID"
-    if lang == "en":
-        return f"{status}  {name}: {errors} error(s), {warnings} warning(s)"
-    return f"{status}  {name}：{errors} 个错误，{warnings} 个警告"
+    return text("status_line", lang, status=status, name=name, errors=errors, warnings=warnings)
 
 
 def findings_table(findings: list[Finding], lang: str, limit: int | None = None) -> list[str]:
     shown = findings if limit is None else findings[:limit]
-    rows = [(f.sheet, f.cell, f"{SEVERITY[lang][f.severity]}:{f.code}", f.message(lang)) for f in shown]
+    rows = [(f.sheet, f.cell, f"{severity_label(f.severity, lang)}:{f.code}", f.message(lang)) for f in shown]
     if not rows:
         return []
-    head = HEADERS[lang]
+    head = labels("findings_columns", lang)
     widths = [max(display_width(r[i]) for r in rows + [head]) for i in range(3)]
     lines = ["  " + "  ".join(pad(h, w) for h, w in zip(head[:3], widths, strict=True)) + "  " + head[3]]
     for row in rows:
         lines.append("  " + "  ".join(pad(v, w) for v, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
     if limit is not None and len(findings) > limit:
         hidden = len(findings) - limit
-        lines.append(f"  …还有 {hidden} 条未显示（--limit-errors）" if lang == "zh"
-                     else f"  … {hidden} more not shown (--limit-errors)")
+        lines.append("  " + text("more_not_shown", lang, hidden=hidden))
     return lines
 
 

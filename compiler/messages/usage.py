@@ -11,6 +11,8 @@ import re
 
 import click
 
+from compiler.messages.texts import text
+
 _NOT_ONE_OF = re.compile(r"^'?(.*?)'? is not one of (.*)\.$", re.S)
 _NOT_INT = re.compile(r"^'?(.*?)'? is not a valid integer", re.S)
 _NOT_IN_RANGE = re.compile(r"^'?(.*?)'? is not in the range (.*)\.$", re.S)
@@ -23,9 +25,7 @@ _CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
 def usage_message(exc: click.UsageError, lang: str) -> str:
     """One line: what is wrong with the arguments, and where to read the usage."""
     command = exc.ctx.command_path if exc.ctx else "compile"
-    if lang == "en":
-        return f"Bad arguments: {exc.format_message()} (see `{command} --help`)"
-    return f"参数有误：{_zh(exc)}（运行 {command} --help 查看用法）"
+    return text("bad_arguments", lang, message=exc.format_message() if lang == "en" else _zh(exc), command=command)
 
 
 def _hint(exc: click.UsageError) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compiler.messages.findings import CATALOGUE, ERROR
+from compiler.messages.findings import ERROR, MESSAGES, Refusal, message_for
+from compiler.messages.presentation import severity_label
+from compiler.messages.texts import text
 
 
-class TemplateUnusable(Exception):
-    """The file is not a Word template that can be checked at all."""
+class TemplateUnusable(Refusal):
+    """The file is not a Word template that can be checked at all; carries the problem to show."""
+
+    finding: TemplateProblem
 
     def __init__(self, problem: TemplateProblem):
+        super().__init__(problem)
         self.problem = problem
-        super().__init__(problem.message())
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,9 @@ class Where:
             return f"{part}{self.note[0]}" if zh else f"{part} {self.note[1]}".strip()
         if self.cell:
             t, r, c = self.cell
-            return f"{part}表格 {t} 第 {r} 行第 {c} 列" if zh else f"{part} table {t} row {r} column {c}"
+            return text("template_place_cell", lang, part=part, table=t, row=r, column=c)
         if self.paragraph:
-            return f"{part}第 {self.paragraph} 段" if zh else f"{part} paragraph {self.paragraph}"
+            return text("template_place_paragraph", lang, part=part, paragraph=self.paragraph)
         return part
 
 
@@ -44,23 +48,22 @@ class TemplateProblem:
     where: Where = field(default_factory=Where)
     params: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        message_for(self.code)  # an unknown code raises UnknownCode here, not when shown
+
     @property
     def severity(self) -> str:
-        return CATALOGUE[self.code][0]
+        return MESSAGES[self.code].severity
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
 
     def message(self, lang: str = "zh") -> str:
-        _, zh, en = CATALOGUE[self.code]
-        params = dict(self.params)
-        for key in list(params):
-            params.setdefault(f"{key}_en", params[key])
-        return (en if lang == "en" else zh).format(**params)
+        return MESSAGES[self.code].render(self.params, lang)
 
     def line(self, lang: str = "zh") -> str:
-        label = ("错误" if self.is_error else "警告") if lang != "en" else self.severity
+        label = severity_label(self.severity, lang)
         where = self.where.text(lang)
         return f"  {where}  {label}:{self.code}  {self.message(lang)}" if where else \
             f"  {label}:{self.code}  {self.message(lang)}"
@@ -88,10 +91,7 @@ class LintReport:
 
     def lines(self, lang: str = "zh") -> list[str]:
         n_err, n_warn = len(self.errors), len(self.warnings)
-        if lang == "en":
-            verdict = "TEMPLATE OK" if self.ok else "TEMPLATE REFUSED"
-            head = f"{verdict}  {self.path}: {n_err} error(s), {n_warn} warning(s)"
-        else:
-            head = f"{'模板可用' if self.ok else '模板不可用'}  {self.path}：{n_err} 个错误，{n_warn} 个警告"
+        status = text("template_ok" if self.ok else "template_refused", lang)
+        head = text("status_line", lang, status=status, name=self.path, errors=n_err, warnings=n_warn)
         ordered = self.errors + self.warnings
         return [head, *(p.line(lang) for p in ordered)]

@@ -279,7 +279,7 @@ def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int
             moved.append((cell.text, address(found, c)))
     if shift:
         result.note("table_moved", sheet=sheet, cell=address(top, col), rows=abs(shift),
-                    direction="下" if shift > 0 else "上")
+                    direction="下" if shift > 0 else "上", direction_en="down" if shift > 0 else "up")
     for label, where in moved:
         result.note("row_moved", sheet=sheet, cell=where, label=label)
     return rows

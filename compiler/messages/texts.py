@@ -1,0 +1,107 @@
+"""The words of the interface that are not findings: status lines, column headings, what a command
+says when it is done or refuses its arguments, the error report sent back to an agency.
+
+One place for both languages, like the findings' catalogue: ``TEXTS`` holds ``str.format``
+templates (Chinese, English; a ``{x_en}`` placeholder is the English form of ``{x}``), ``LABELS``
+the rows of headings, and a test keeps both languages filling in the same values.
+"""
+
+from __future__ import annotations
+
+# key: (Chinese template, English template)
+TEXTS: dict[str, tuple[str, str]] = {
+    # the command line
+    "bad_arguments": ("参数有误：{message}（运行 {command} --help 查看用法）", "Bad arguments: {message} (see `{command} --help`)"),
+    "cancelled": ("已取消。", "Cancelled."),
+    "unusable": ("无法使用  {message}", "UNUSABLE  {message}"),
+    "output_not_docx": ("输出文件应以 .docx 结尾（PDF、网页请用 --pdf、--html）。",
+                        "The output must end in .docx (use --pdf/--html for the others)."),
+    "output_is_input": ("输出文件不能覆盖输入的文件（请用 -o 指定另一个 .docx）。", "The output cannot overwrite the input (name another .docx with -o)."),
+    "output_not_xlsx": ("输出文件应以 .xlsx 结尾。", "The output must end in .xlsx."),
+    "output_not_json_or_xlsx": ("输出文件应以 .json 或 .xlsx 结尾。", "The output must end in .json or .xlsx."),
+    "output_is_report": ("输出文件不能覆盖输入的报告。", "The output cannot overwrite the report."),
+    "output_exists": ("{path} 已存在；加 --force 覆盖。", "{path} exists; use --force to overwrite."),
+    "output_not_folder": ("{path} 不是文件夹；批量编译时 -o 应为输出目录。",
+                          "{path} is not a folder; with several workbooks -o names the output folder."),
+    "output_folder_failed": ("无法创建输出目录 {path}（{detail}）。", "Cannot create the output folder {path} ({detail})."),
+    "no_report_written": ("未生成报告：请先改正以上错误。", "No report written: fix the errors above first."),
+    "no_report_template": ("未生成报告：请先修改模板（compile template-check 可单独检查模板）。",
+                           "No report written: fix the template first (`compile template-check` checks it alone)."),
+    "no_workbooks_to_compile": ("没有找到要编译的工作簿（.xlsx）。", "No workbooks (.xlsx) found."),
+    "no_workbooks_to_roll_up": ("没有找到要汇总的工作簿（.xlsx）。", "No workbooks (.xlsx) found."),
+    "compiling": ("编译中", "Compiling"),
+    "blank_org": ("空白", "blank"),  # names a blank workbook written without --org or -o
+    "workbook_written": ("已生成 {format} 格式（{source}）{year} 年度填报表：{output}",
+                         "Wrote the {year} workbook in the {format} format ({source}): {output}"),
+    # importing a published report
+    "import_complete": ("导入结果：完整", "Import: complete"),
+    "import_partial": ("导入结果：不完整（未读取的内容见上）", "Import: partial (see above for what was not read)"),
+    # the roll-up
+    "rollup_default_org": ("汇总", "Roll-up"),
+    "rollup_refused": ("未汇总：{message}", "Not rolled up: {message}"),
+    "rollup_done": ("已汇总 {count} 个单位（{year} 年度，{format} 格式）：{output}",
+                    "Rolled up {count} unit(s) ({year}, format {format}): {output}"),
+    "rollup_done_note": ("纳入与未纳入的单位及各单位主要数字见工作表「{sheet}」；叙述部分请在汇总表中另行撰写。",
+                         "Units included and excluded are listed on sheet '{sheet}'; write the narrative in the workbook."),
+    "rollup_excluded_unit": ("未纳入  {name}：{reason}", "excluded  {name}: {reason}"),
+    "rollup_group": ("{year} 年度（{format} 格式）{count} 个：{names}", "{year}, format {format}: {count} ({names})"),
+    "rollup_units_title": ("汇总单位", "Units included"),
+    "rollup_total": ("合计", "Total"),
+    "rollup_unit_count": ("{count} 个单位", "{count} units"),
+    "rollup_excluded_title": ("未纳入汇总", "Excluded"),
+    "none": ("无", "none"),
+    "list_separator": ("、", ", "),
+    "group_separator": ("；", "; "),
+    # findings on the terminal
+    "status_line": ("{status}  {name}：{errors} 个错误，{warnings} 个警告",
+                    "{status}  {name}: {errors} error(s), {warnings} warning(s)"),
+    "more_not_shown": ("…还有 {hidden} 条未显示（--limit-errors）", "… {hidden} more not shown (--limit-errors)"),
+    # a batch
+    "error_report_suffix": ("-错误报告.txt", "-errors.txt"),
+    "error_report_title": ("政府信息公开工作年度报告填报表校验结果", "Government information disclosure annual report — workbook check"),
+    "error_report_workbook": ("工作簿：{name}", "Workbook: {name}"),
+    "error_report_unit": ("机关名称：{org}    年度：{year}", "Organisation: {org}    Year: {year}"),
+    "error_report_closing": ("请按以上说明在填报表中改正（黄色单元格为填写项），保存为 .xlsx 后重新报送。",
+                             "Please correct the workbook as described above, save it as .xlsx and send it again."),
+    "same_unit_twice": ("同一机关、年度有 {count} 份填报表：{names}，请确认以哪份为准。",
+                        "Same organisation and year in {count} workbooks: {names}."),
+    "not_overwritten": ("{name} 已存在，未覆盖（加 --force 覆盖）。", "{name} already exists; not overwritten (use --force)."),
+    "batch_totals": ("共 {total} 个工作簿：通过 {valid}，有错误 {invalid}，无法使用 {unusable}",
+                     "{total} workbook(s): {valid} valid, {invalid} invalid, {unusable} unusable"),
+    "batch_totals_skipped": ("，已跳过 {skipped}", ", {skipped} skipped"),
+    "batch_totals_failed": ("，内部错误 {failed}", ", {failed} failed"),
+    "batch_totals_summary": ("。汇总表：{path}", ". Summary: {path}"),
+    # the template lint
+    "template_ok": ("模板可用", "TEMPLATE OK"),
+    "template_refused": ("模板不可用", "TEMPLATE REFUSED"),
+    "template_place_cell": ("{part}表格 {table} 第 {row} 行第 {column} 列", "{part} table {table} row {row} column {column}"),
+    "template_place_paragraph": ("{part}第 {paragraph} 段", "{part} paragraph {paragraph}"),
+}
+
+# key: (Chinese labels, English labels), in the order they are shown
+LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "findings_columns": (("工作表", "单元格", "代码", "说明"), ("Sheet", "Cell", "Code", "Message")),
+    "severities": (("错误", "警告"), ("error", "warning")),
+    "batch_statuses": (("通过", "有错误", "无法使用", "已跳过", "内部错误"),
+                       ("valid", "invalid", "unusable", "skipped", "failed")),
+    "batch_columns": (("工作簿", "机关名称", "年度", "格式", "状态", "错误数", "警告数", "输出文件", "说明"),
+                      ("Workbook", "Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Output", "Note")),
+    "rollup_included_columns": (("序号", "机关名称", "年度", "格式", "工作簿"), ("No.", "Organisation", "Year", "Format", "Workbook")),
+    "rollup_excluded_columns": (("序号", "机关名称", "年度", "工作簿", "原因"), ("No.", "Organisation", "Year", "Workbook", "Reason")),
+}
+
+
+def text(key: str, lang: str = "zh", **params) -> str:
+    """The interface text ``key`` in ``lang`` (English for "en", Chinese otherwise), filled in."""
+    zh, en = TEXTS[key]
+    template = en if lang == "en" else zh
+    if not params:
+        return template
+    for name in list(params):
+        params.setdefault(f"{name}_en", params[name])
+    return template.format(**params)
+
+
+def labels(key: str, lang: str = "zh") -> tuple[str, ...]:
+    zh, en = LABELS[key]
+    return en if lang == "en" else zh
