@@ -32,8 +32,8 @@ from compiler.formats.definition import (
 )
 from compiler.messages.findings import UnusableFile, internal_error
 from compiler.messages.presentation import findings_table, sort_findings, status_line
-from compiler.messages.usage import usage_message
 from compiler.messages.texts import text
+from compiler.messages.usage import usage_message
 from compiler.pipeline import (
     CompileResult,
     Options,
@@ -282,8 +282,7 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
     many = is_batch(workbooks)
     paths = expand_inputs(workbooks) if many else list(workbooks)
     if not paths:
-        raise click.BadParameter("没有找到要校验的工作簿（.xlsx）。" if lang == "zh"
-                                 else "No workbooks (.xlsx) found.", param_hint="WORKBOOKS")
+        raise click.BadParameter(text("no_workbooks_to_check", lang), param_hint="WORKBOOKS")
     codes, reports, rows = [], [], []
     for index, path in enumerate(paths):
         row = BatchRow(index=index, source=str(path))

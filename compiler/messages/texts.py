@@ -28,6 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_report_template": ("未生成报告：请先修改模板（compile template-check 可单独检查模板）。",
                            "No report written: fix the template first (`compile template-check` checks it alone)."),
     "no_workbooks_to_compile": ("没有找到要编译的工作簿（.xlsx）。", "No workbooks (.xlsx) found."),
+    "no_workbooks_to_check": ("没有找到要校验的工作簿（.xlsx）。", "No workbooks (.xlsx) found."),
     "no_workbooks_to_roll_up": ("没有找到要汇总的工作簿（.xlsx）。", "No workbooks (.xlsx) found."),
     "compiling": ("编译中", "Compiling"),
     "blank_org": ("空白", "blank"),  # names a blank workbook written without --org or -o
