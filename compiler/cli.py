@@ -167,8 +167,11 @@ def _exit_code(codes: list[int]) -> int:
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="使用自定义 Word 模板。")
 @click.option("--strict", is_flag=True, help="把所有警告当作错误。")
-@click.option("--previous", type=click.Path(path_type=Path), default=None,
-              help="上一年度的填报表，用于核对上年结转等跨年度数据。")
+@click.option("--previous", default=None, metavar="LAST",
+              help="上一年度：填报表、数据文档、已发布的报告、存放它们的文件夹，或 archive（年报档案）；"
+                   "每个机关只与自己的上一年度核对上年结转等跨年度数据。")
+@click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
 @click.option("--json", "write_json", is_flag=True, help="同时输出数据文档（.json）。")
 @click.option("--html", "write_html", is_flag=True, help="同时输出网页版（.html），用于门户网站发布。")
 @click.option("--pdf", "write_pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）。")
@@ -177,21 +180,25 @@ def _exit_code(codes: list[int]) -> int:
               help="批量编译时的并行进程数（默认：CPU 核数）。")
 @click.option("--force", is_flag=True, help="批量编译时覆盖输出目录中已存在的文件。")
 @common_options
-def build(workbooks, output, format_id, template, strict, previous, write_json, write_html, write_pdf, limit_errors,
-          jobs, force, lang):
+def build(workbooks, output, format_id, template, strict, previous, archive_path, write_json, write_html, write_pdf,
+          limit_errors, jobs, force, lang):
     """校验工作簿并生成 Word 报告；有错误时不生成。
 
     给出文件夹、多个工作簿或通配符（如 inbox/*.xlsx）时批量编译：-o 为输出目录。
     """
+    from compiler.archive.commands import archive_compiled, previous_lookup
+    from compiler.inbox.batch import is_batch
+
+    batch = is_batch(workbooks)
+    previous = click.get_current_context().with_resource(
+        previous_lookup(previous, archive_path, not batch and len(workbooks) == 1, jobs, lang))
     options = Options(format_id=format_id, template=template, strict=strict, previous=previous,
                       outputs=tuple(kind for kind, wanted in (("json", write_json), ("html", write_html),
                                                               ("pdf", write_pdf)) if wanted))
     if template is not None:
         _check_custom_template(template, lang)  # before anything is compiled
-    from compiler.inbox.batch import is_batch
-
-    if is_batch(workbooks):
-        sys.exit(_build_batch(workbooks, output, options, jobs, force, lang))
+    if batch:
+        sys.exit(_build_batch(workbooks, output, options, jobs, force, lang, archive_path))
     many = len(workbooks) > 1
     codes = []
     for path in workbooks:
@@ -216,6 +223,8 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
             codes.append(EXIT_UNUSABLE)
             continue
         _report(result, lang, limit_errors)
+        if archive_path is not None:
+            archive_compiled(archive_path, path, result, lang)
         cannot_write = any(f.code == "output_failed" for f in result.findings)
         if result.output:
             for written in (result.output, *result.extra_outputs):
@@ -228,7 +237,7 @@ def build(workbooks, output, format_id, template, strict, previous, write_json, 
     sys.exit(_exit_code(codes))
 
 
-def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
+def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive_path: Path | None = None) -> int:
     """``compile inbox/ -o reports/``: every workbook, in parallel; exit 1 when any had errors."""
     from compiler.inbox.batch import (
         expand_inputs,
@@ -251,14 +260,20 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
                                  param_hint="-o") from None
     if sys.stdout.isatty():
         with click.progressbar(length=len(sources), label=text("compiling", lang)) as bar:
-            outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=lambda *_: bar.update(1))
+            outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=lambda *_: bar.update(1),
+                                keep_entries=archive_path is not None)
     else:
         outcome = run_batch(sources, out_dir, options, jobs, force, lang,
-                            on_row=lambda row, done, total: click.echo(progress_line(row, done, total, lang)))
+                            on_row=lambda row, done, total: click.echo(progress_line(row, done, total, lang)),
+                            keep_entries=archive_path is not None)
     click.echo("")
     for line in summary_table(outcome.rows, lang):
         click.echo(line)
     click.echo(totals_line(outcome, lang))
+    if archive_path is not None:
+        from compiler.archive.commands import archive_entries
+
+        archive_entries(archive_path, outcome.entries, lang)
     return EXIT_OK if outcome.ok else EXIT_DATA
 
 
@@ -266,23 +281,29 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang) -> int:
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None)
 @click.option("--strict", is_flag=True, help="把所有警告当作错误。")
-@click.option("--previous", type=click.Path(path_type=Path), default=None,
-              help="上一年度的填报表，用于核对上年结转等跨年度数据。")
+@click.option("--previous", default=None, metavar="LAST",
+              help="上一年度：填报表、数据文档、已发布的报告、存放它们的文件夹，或 archive（年报档案）；"
+                   "每个机关只与自己的上一年度核对上年结转等跨年度数据。")
+@click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON 报告。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None)
 @common_options
-def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
+def check(workbooks, format_id, strict, previous, archive_path, as_json, limit_errors, lang):
     """只校验，不生成报告。
 
     给出文件夹、多个工作簿或通配符时逐个校验，最后显示汇总表；不写任何文件。
     """
+    from compiler.archive.commands import archive_compiled, previous_lookup
     from compiler.inbox.batch import BatchRow, expand_inputs, is_batch, summary_table
 
-    options = Options(format_id=format_id, strict=strict, previous=previous)
     many = is_batch(workbooks)
     paths = expand_inputs(workbooks) if many else list(workbooks)
     if not paths:
         raise click.BadParameter(text("no_workbooks_to_check", lang), param_hint="WORKBOOKS")
+    previous = click.get_current_context().with_resource(
+        previous_lookup(previous, archive_path, not many and len(paths) == 1, None, lang))
+    options = Options(format_id=format_id, strict=strict, previous=previous)
     codes, reports, rows = [], [], []
     for index, path in enumerate(paths):
         row = BatchRow(index=index, source=str(path))
@@ -303,6 +324,8 @@ def check(workbooks, format_id, strict, previous, as_json, limit_errors, lang):
         row.status = "valid" if result.ok else "invalid"
         row.errors, row.warnings = len(result.errors), len(result.warnings)
         rows.append(row)
+        if archive_path is not None:
+            archive_compiled(archive_path, path, result, lang)
         if as_json:
             reports.append(result.as_dict(lang, limit_errors))
         else:
@@ -384,19 +407,32 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 
 
 @cli.command("new")
-@click.option("--year", type=YEARS, required=True, help="报告年度，如 2024。")
+@click.option("--year", type=YEARS, default=None, help="报告年度，如 2024（用 --from 时默认为上一年度 + 1）。")
 @click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None,
               help="年报格式（默认按年度：2019–2020 用 2019 格式，2021 起用 2021 格式）。")
-@click.option("--org", default="", help="机关名称（可选，预先填入）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="要生成的填报表 .xlsx（默认：当前文件夹下的「机关名称-年度.xlsx」，"
-                   "未填机关名称时为「空白-年度.xlsx」）。")
+@click.option("--org", default="", help="机关名称（可选，预先填入；与 --from archive 合用时指定机关）。")
+@click.option("--from", "from_", default=None, metavar="LAST",
+              help="从上一年度生成：填报表、数据文档、已发布的报告、文件夹（每个机关一份），或 archive（年报档案）。"
+                   "带入机关名称、上年结转，显示上年现行有效件数，并列出上年问题供写整改情况。")
+@click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="--from archive 使用的年报档案（默认 年报档案.sqlite）。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="要生成的填报表 .xlsx（默认：当前文件夹下的「机关名称-年度.xlsx」，未填机关名称时为「空白-年度.xlsx」；"
+                   "--from 文件夹或档案时为输出文件夹）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @common_options
-def new(year, format_id, org, output, force, lang):
-    """生成标准填报表（Excel），交各机关填写。"""
+def new(year, format_id, org, from_, archive_path, output, force, lang):
+    """生成标准填报表（Excel），交各机关填写；--from 从上一年度的报告生成下一年度的。"""
     from compiler.inbox.names import report_base
 
+    if from_ is not None:
+        from compiler.archive.commands import new_from
+
+        sys.exit(new_from(from_, org, year, format_id, output or Path("."), force, archive_path, lang))
+    if year is None:
+        raise click.BadParameter("请用 --year 指定报告年度（或用 --from 从上一年度生成）。" if lang == "zh"
+                                 else "Give the report year with --year (or start from last year with --from).",
+                                 param_hint="--year")
     try:
         fmt = get_format(format_id) if format_id else format_for_year(year)
     except UnknownFormat as exc:
@@ -464,6 +500,15 @@ def _template_failed(template: Path, exc: Exception, lang: str) -> None:
                                                        "detail": f"{type(exc).__name__}: {detail}",
                                                        "detail_en": f"{type(exc).__name__}: {detail}"})
     click.echo(text("unusable", lang, message=finding.message(lang)), err=True)
+
+
+def _register() -> None:
+    from compiler.archive.commands import archive_group
+
+    cli.add_command(archive_group)
+
+
+_register()
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import json
 import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler.checks.arithmetic import (
     check_balances,
@@ -17,7 +18,6 @@ from compiler.checks.arithmetic import (
     compute_totals,
 )
 from compiler.checks.completeness import check_completeness
-from compiler.checks.previous_year import check_previous_year
 from compiler.checks.schema import validate
 from compiler.checks.text import check_text_against_tables
 from compiler.common.files import write_atomic
@@ -32,7 +32,9 @@ from compiler.render.pdf import PdfUnavailable, docx_to_pdf
 from compiler.render.web_page import report_html
 from compiler.render.word import render_docx, word_table
 from compiler.template_lint.problems import LintReport
-from compiler.workbook.reader import read_workbook
+
+if TYPE_CHECKING:
+    from compiler.archive.previous import PreviousLookup
 
 
 @dataclass
@@ -81,7 +83,9 @@ class Options:
     format_id: str | None = None
     template: Path | None = None
     strict: bool = False
-    previous: Path | None = None  # last year's workbook, for the cross-year checks
+    # last year, for the cross-year checks: a file (that one report), or an archive.previous.PreviousLookup
+    # (each agency's own year − 1 from a file, a folder or the archive)
+    previous: Path | PreviousLookup | None = None
     outputs: tuple[str, ...] = ()  # written beside the .docx: "json", "html", "pdf"
 
 
@@ -89,17 +93,17 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
     """Read and check a workbook (or a data document or a published report: ``load_document``);
     raises UnusableFile for files that hold no report we can read."""
     result = load_document(Path(path), options.format_id)
-    findings = _checked(result)
+    findings = check_read(result)
     if not any(f.is_error for f in findings):
         findings += check_text_against_tables(result)
         if options.previous:
-            findings += _previous_year_findings(result, Path(options.previous))
+            findings += _previous_year_findings(result, options.previous)
     if options.strict:
         findings = [replace(f, escalated=True) for f in findings]
     return result, findings
 
 
-def _checked(result: ReadResult) -> list[Finding]:
+def check_read(result: ReadResult) -> list[Finding]:
     """The reader's findings, the schema, and the arithmetic: every rule whose cells are all
     readable is checked in the same pass, so one bad cell does not hide the other problems."""
     findings = list(result.findings)
@@ -112,21 +116,19 @@ def _checked(result: ReadResult) -> list[Finding]:
     return findings
 
 
-def _previous_year_findings(result: ReadResult, previous_path: Path) -> list[Finding]:
-    """Cross-year checks. Last year's workbook must be readable and free of errors itself; when it
-    is not, one finding says so and the cross-year checks are skipped."""
-    where = result.sources[pointer("meta", "year")]
-    try:
-        previous = read_workbook(previous_path)
+def _previous_year_findings(result: ReadResult, previous: Path | PreviousLookup) -> list[Finding]:
+    """Cross-year checks against this agency's own last year (``archive.previous``)."""
+    from compiler.archive.previous import PreviousLookup, lookup_for_file, previous_year_findings
+
+    if isinstance(previous, PreviousLookup):
+        return previous_year_findings(result, previous)
+    try:  # a plain path: that one report, which must be this agency's last year
+        lookup = lookup_for_file(Path(previous), explicit=True)
     except UnusableFile as exc:
-        return [Finding("previous_unusable", where.sheet, where.cell,
-                        {"file": previous_path.name, "detail": exc.finding.message()})]
-    errors = [f for f in _checked(previous) if f.is_error]
-    if errors:
-        first = errors[0]
-        return [Finding("previous_invalid", where.sheet, where.cell, {
-            "file": previous_path.name, "count": len(errors), "first": f"{first.where} {first.message()}"})]
-    return check_previous_year(result, previous, previous_path.name)
+        where = result.sources.get(pointer("meta", "year"))
+        return [Finding("previous_unusable", where.sheet if where else "", where.cell if where else "",
+                        {"file": Path(previous).name, "detail": exc.finding.message()})]
+    return previous_year_findings(result, lookup)
 
 
 def new_workbook(year: int, output: Path | str, org: str = "", format_id: str | None = None,

@@ -145,10 +145,12 @@ def test_previous_year_stock_of_documents_is_a_warning(tmp_path):
     assert result.ok
 
 
-def test_previous_workbook_of_the_wrong_year(tmp_path):
+def test_previous_workbook_of_the_wrong_year_is_an_error_naming_both_years(tmp_path):
     old = write_workbook(tmp_path / "2022.xlsx", valid_document(year=2022))
-    _, found = findings_of(write_workbook(tmp_path / "2024.xlsx", valid_document()), previous=old)
-    assert ("previous_not_last_year", "基本信息", "B4") in found
+    result, found = findings_of(write_workbook(tmp_path / "2024.xlsx", valid_document()), previous=old)
+    assert ("previous_other_report", "基本信息", "B4") in found
+    message = next(f for f in result.findings if f.code == "previous_other_report").message()
+    assert "2022 年度" in message and "2024 年度" in message and not result.ok
 
 
 COMPLETENESS_CASES = [

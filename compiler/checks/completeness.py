@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from compiler.archive.reminders import REMINDER_MARK
 from compiler.document.model import META_FIELDS, ReadResult, pointer
 from compiler.formats.definition import UnknownFormat, all_formats, format_for_year
 from compiler.messages.findings import Finding
@@ -42,6 +43,7 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
                                 {"found": date, "year": year, "next_year": year + 1}))
     for section in fmt.narrative_sections():
         findings += _empty_headings(result, section)
+        findings += _reminders_left(result, section)
         blocks = result.data["sections"].get(section.id)
         if section.required and blocks is not None and not any(b["kind"] == "paragraph" for b in blocks):
             findings.append(Finding("section_empty", *result.place(pointer("sections", section.id)),
@@ -65,4 +67,16 @@ def _empty_headings(result: ReadResult, section) -> list[Finding]:
         if following is None or LEVELS.get(following["kind"], 99) <= level:
             findings.append(Finding("heading_without_text", *result.place(pointer("sections", section.id, i, "text")),
                                     {"heading": block["text"]}))
+    return findings
+
+
+def _reminders_left(result: ReadResult, section) -> list[Finding]:
+    """A reminder of last year's problems (``compile new --from``) still as it was pre-filled: the
+    report would print the reminder instead of what was done about the problem."""
+    findings = []
+    for i, block in enumerate(result.data["sections"].get(section.id) or []):
+        if str(block.get("text") or "").startswith(REMINDER_MARK):
+            src = result.sources.get(pointer("sections", section.id, i, "text"))
+            findings.append(Finding("reminder_left", src.sheet if src else section.sheet, src.cell if src else "",
+                                    {"mark": REMINDER_MARK}))
     return findings

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from compiler.archive.entries import entry_from_compile
+from compiler.archive.store import Entry
 from compiler.common.files import write_atomic
 from compiler.common.parallel import ordered_map
 from compiler.inbox.names import NameClaims, inside, report_base
@@ -115,6 +117,7 @@ class CompileTask:
     staging: str
     options: Options
     lang: str
+    keep_entry: bool = False  # --archive: a valid workbook's archive entry comes back with its row
 
 
 @dataclass
@@ -133,6 +136,7 @@ class BatchRow:
     message: str = ""  # one sentence for unusable / skipped / failed
     staged: list[str] = field(default_factory=list)
     report_text: str = ""
+    entry: Entry | None = None  # for the archive (--archive), valid workbooks only
 
 
 def _internal_message(exc: BaseException, lang: str) -> str:
@@ -163,6 +167,8 @@ def compile_one(task: CompileTask) -> BatchRow:
     if result.ok and result.output:
         row.status = VALID
         row.staged = [str(result.output), *map(str, result.extra_outputs)]
+        if task.keep_entry and result.data is not None:
+            row.entry = entry_from_compile(path, row.format, result.data, result.findings)
     else:
         row.status = INVALID
         row.report_text = error_report_text(path, row.org, row.year, result.findings, task.lang)
@@ -193,6 +199,7 @@ class BatchOutcome:
     rows: list[BatchRow]
     summary_csv: Path
     summary_json: Path
+    entries: list[Entry] = field(default_factory=list)  # valid workbooks' archive entries (keep_entries)
 
     @property
     def ok(self) -> bool:
@@ -203,9 +210,11 @@ class BatchOutcome:
 
 
 def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), jobs: int | None = None,
-              force: bool = False, lang: str = "zh", on_row: Callable[[BatchRow, int, int], None] | None = None
-              ) -> BatchOutcome:
-    """Compile ``sources`` into ``out_dir``; ``on_row(row, done, total)`` reports progress."""
+              force: bool = False, lang: str = "zh", on_row: Callable[[BatchRow, int, int], None] | None = None,
+              keep_entries: bool = False) -> BatchOutcome:
+    """Compile ``sources`` into ``out_dir``; ``on_row(row, done, total)`` reports progress. With
+    ``keep_entries``, the valid workbooks' archive entries are returned (the caller adds them to the
+    archive in one transaction after the run, so every lookup of the run saw the same archive)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs or default_jobs(), len(sources) or 1))
@@ -213,11 +222,14 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
     claims = NameClaims()
     claims.claim("summary", (".csv", ".json"))  # the run's own files keep their names
     rows: list[BatchRow] = []
+    entries: list[Entry] = []
     try:
-        tasks = (CompileTask(i, str(p), str(staging), options, lang) for i, p in enumerate(sources))
+        tasks = (CompileTask(i, str(p), str(staging), options, lang, keep_entries) for i, p in enumerate(sources))
         for row in ordered_map(compile_one, tasks, jobs, on_crash=_crashed):
             _place(row, out_dir, claims, force, lang)
-            row.staged, row.report_text = [], ""
+            if row.entry is not None:
+                entries.append(row.entry)
+            row.staged, row.report_text, row.entry = [], "", None
             rows.append(row)
             if on_row:
                 on_row(row, len(rows), len(sources))
@@ -227,7 +239,7 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
     csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
     write_atomic(csv_path, summary_csv(rows, lang))
     write_atomic(json_path, summary_json(rows, lang))
-    return BatchOutcome(out_dir, rows, csv_path, json_path)
+    return BatchOutcome(out_dir, rows, csv_path, json_path, entries)
 
 
 def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
@@ -305,7 +317,7 @@ def summary_json(rows: list[BatchRow], lang: str) -> bytes:
     units = []
     for row in rows:
         item = asdict(row)
-        for key in ("index", "staged", "report_text"):
+        for key in ("index", "staged", "report_text", "entry"):
             item.pop(key)
         item["status_label"] = STATUS_LABEL[lang][row.status]
         units.append(item)

@@ -175,6 +175,46 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "未做跨年度核对：--previous 指定的 {file} 是 {previous} 年度的填报表，而本表为 {year} 年度。请指定上一年度的填报表。",
         "Cross-year checks skipped: --previous {file} is for {previous}, but this workbook is for {year}. Give last year's workbook.",
     ),
+    "previous_not_found": (
+        WARNING,
+        "未找到上一年度报告，跨年度检查未进行：{where} 中没有「{org}」{year} 年度的报告。{hint}",
+        "Last year's report not found; cross-year checks not run: {where} has no report of {org} for {year}. {hint_en}",
+    ),
+    "previous_other_report": (
+        ERROR,
+        "--previous 指定的 {file} 是「{previous_org}」{previous_year} 年度的报告，而本表是「{org}」{year} 年度："
+        "跨年度核对只能对照同一机关的上一年度（{last_year} 年度）。请指定正确的文件；机关改过名的，"
+        "先用 compile archive alias 旧名 新名 登记。",
+        "--previous {file} is the report of {previous_org} for {previous_year}, but this workbook is {org} for {year}: "
+        "the cross-year checks compare an agency with its own last year ({last_year}). Give the right file; for a "
+        "renamed agency, record the rename with `compile archive alias OLD NEW` first.",
+    ),
+    "reminder_left": (
+        ERROR,
+        "这一段仍是 compile new --from 预填的上一年度问题提示（以「{mark}」开头）。请改写为该问题的整改情况（采取的措施和效果），并删去开头的提示。",
+        "This paragraph is still the reminder of last year's problem pre-filled by `compile new --from` (it starts with '{mark}'). Rewrite it as what was done about the problem.",
+    ),
+    "archive_missing": (
+        ERROR,
+        "档案文件 {path} 不存在。请先用 compile archive add 加入各机关的报告，或用 --archive 指定档案文件。",
+        "The archive {path} does not exist. Add reports with `compile archive add`, or name it with --archive.",
+    ),
+    "archive_unreadable": (
+        ERROR,
+        "{path} 不是可用的年报档案（{detail}）。请用 --archive 指定正确的档案文件。",
+        "{path} is not a usable archive ({detail}). Name the right archive with --archive.",
+    ),
+    "archive_newer": (
+        ERROR,
+        "档案 {path} 由更新版本的本工具写入（档案格式第 {found} 版，本版本只认识到第 {known} 版），为免误读未打开。请升级本工具。",
+        "The archive {path} was written by a newer version of this tool (schema {found}; this one knows up to {known}); "
+        "not opened. Upgrade the tool.",
+    ),
+    "archive_busy": (
+        ERROR,
+        "档案 {path} 正被另一个程序长时间占用，未能写入。请等它结束后重试。",
+        "The archive {path} is held by another program for too long; nothing was written. Try again when it is done.",
+    ),
     "formula_in_text": (
         ERROR,
         "「{label}」是公式（{found}），报告无法使用公式的结果。请直接填写文字。",

@@ -75,3 +75,10 @@ def narrative_first_row(section: Section) -> int:
 def sheet_names(fmt: Format) -> list[str]:
     """The sheets an agency sees, in order."""
     return [GUIDE_SHEET, META_SHEET] + [s.sheet for s in fmt.sections]
+
+
+def previous_stock_columns(grid: Grid) -> tuple[int, int]:
+    """``compile new --from``: the worksheet columns, right of a table (one blank column between),
+    of last year's stock figure and its live check."""
+    first = TABLE_LEFT + grid.width + 1
+    return first, first + 1

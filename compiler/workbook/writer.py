@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -43,9 +45,13 @@ from compiler.workbook.layout import (
     meta_row,
     narrative_first_row,
     narrative_header_row,
+    previous_stock_columns,
 )
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (1900 system, after its phantom leap day)
+
+if TYPE_CHECKING:
+    from compiler.archive.next_year import Stock
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -63,17 +69,22 @@ UNLOCKED = Protection(locked=False)
 OK_MARK, BAD_MARK = "✓", "✗"
 
 
-def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None = None) -> Workbook:
-    """The blank standard workbook for ``fmt``; with ``document``, filled with its values."""
+def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None = None,
+                   stocks: Sequence[Stock] = (), guide_notes: Sequence[str] = ()) -> Workbook:
+    """The blank standard workbook for ``fmt``; with ``document``, filled with its values. ``stocks``
+    (``compile new --from``): last year's figures shown beside their rows with a live check;
+    ``guide_notes``: lines added to 填写说明 (where the workbook came from)."""
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # the empty sheet a new openpyxl workbook starts with
-    _guide_sheet(wb, fmt)
+    _guide_sheet(wb, fmt, guide_notes)
     _meta_sheet(wb, year, org, document)
     for section in fmt.sections:
         ws = wb.create_sheet(section.sheet)
         _title(ws, section.heading, section.hint)
         if section.kind == "table":
-            _table_sheet(ws, fmt, fmt.tables[section.table], document)
+            table = fmt.tables[section.table]
+            _table_sheet(ws, fmt, table, document)
+            _previous_stocks(ws, table, [s for s in stocks if s.table == table.id], year)
         else:
             _narrative_sheet(ws, section, document)
         ws.protection.sheet = True
@@ -98,7 +109,7 @@ def _title(ws, title: str, hint: str = "", width: int = 8) -> None:
         ws.row_dimensions[2].height = 32
 
 
-def _guide_sheet(wb: Workbook, fmt: Format) -> None:
+def _guide_sheet(wb: Workbook, fmt: Format, notes: Sequence[str] = ()) -> None:
     ws = wb.create_sheet(GUIDE_SHEET)
     _title(ws, f"{MARKER_TITLE}（{fmt.name}，{fmt.years_label}年度适用）")
     lines = [
@@ -109,6 +120,7 @@ def _guide_sheet(wb: Workbook, fmt: Format) -> None:
         "小标题会自动编号为（一）（二）……，三级标题编号为 1. 2. ……，不必自己输入序号。",
         "4. 各统计表：请填写整数（金额按表头单位，可保留小数）；没有发生的事项请填 0，不要留空，也不要填「/」「—」。",
         "5. 填好后保存为 .xlsx，交政务公开工作机构，或自行运行 compile 工作簿.xlsx 生成 Word 报告。",
+        *notes,
     ]
     for i, line in enumerate(lines, start=3):
         ws.cell(row=i, column=1, value=line).alignment = WRAP_LEFT
@@ -237,6 +249,42 @@ def _table_sheet(ws, fmt: Format, table: Table, document: dict | None) -> None:
     _size_columns(ws, table, grid)
 
 
+def _previous_stocks(ws, table: Table, stocks: Sequence[Stock], year: int) -> None:
+    """Last year's stock beside each row (a formula, so the reader never takes it for data typed
+    outside the table) and a live check: stock = last year's + added − removed."""
+    if not stocks:
+        return
+    grid = table_grid(table)
+    positions = {c.key: grid_position(c) for c in grid.value_cells()}
+    value_col, check_col = previous_stock_columns(grid)
+    header_row = min(positions[(s.block, s.row, s.stock)][0] for s in stocks) - 1
+    for col, text in ((value_col, f"上年（{year - 1}年）现行有效件数"),
+                      (check_col, "核对：现行有效 = 上年 + 制发 − 废止")):
+        head = ws.cell(row=header_row, column=col, value=text)
+        head.font = HEADER_FONT
+        head.fill = CHECK_FILL
+        head.alignment = WRAP_CENTER
+        head.border = BORDER
+    for s in stocks:
+        r, stock_col = positions[(s.block, s.row, s.stock)]
+        stock = address(r, stock_col)
+        added = address(*positions[(s.block, s.row, s.added)])
+        removed = address(*positions[(s.block, s.row, s.removed)])
+        last = ws.cell(row=r, column=value_col, value=f"={_plain_number(s.last)}")
+        last.fill, last.border, last.alignment = CHECK_FILL, BORDER, WRAP_CENTER
+        expected = f"{address(r, value_col)}+{added}-{removed}"
+        check = ws.cell(row=r, column=check_col, value=(
+            f'=IF(COUNT({stock})=0,"请填写现行有效件数",IF({stock}={expected},"{OK_MARK}",'
+            f'"{BAD_MARK} 按上年应为 "&({expected})))'))
+        check.fill, check.border, check.alignment = CHECK_FILL, BORDER, WRAP_CENTER
+    for col, width in ((value_col, 14), (check_col, 24)):
+        ws.column_dimensions[address(1, col)[:-1]].width = width
+
+
+def _plain_number(value) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _sum_formula(cells: list[str]) -> str:
     return "SUM(" + ",".join(cells) + ")"
 
@@ -359,9 +407,11 @@ def _narrative_sheet(ws, section: Section, document: dict | None) -> None:
     ws.column_dimensions["B"].width = 100
 
 
-def save_workbook(fmt: Format, year: int, path, org: str = "", document: dict | None = None) -> None:
+def save_workbook(fmt: Format, year: int, path, org: str = "", document: dict | None = None,
+                  stocks: Sequence[Stock] = (), guide_notes: Sequence[str] = ()) -> None:
     """Write the workbook atomically, with fixed properties so the same input gives the same bytes."""
-    wb = build_workbook(fmt, year, org or (document or {}).get("meta", {}).get("org", ""), document)
+    wb = build_workbook(fmt, year, org or (document or {}).get("meta", {}).get("org", ""), document,
+                        stocks, guide_notes)
     wb.properties.title = f"{MARKER_TITLE}（{fmt.id} 格式）"
     write_deterministic(wb, path, year)
 

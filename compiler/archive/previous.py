@@ -1,0 +1,232 @@
+"""``--previous``: each agency checked against its own last year, and no other.
+
+What the user gives — one report file, a folder of them, or the archive — becomes a
+``PreviousLookup``: for an agency and a year it finds that agency's report of that year (through the
+alias table for renamed agencies), or nothing. A batch therefore checks every workbook against its
+own year − 1; an agency without one gets one warning, never a false carry-over error. Only one file
+given for one workbook is taken at its word: if it is another agency's or another year's report,
+that is an error naming both.
+
+The lookup is small and picklable (it travels to the batch workers in ``Options``): a single file's
+entry is held in memory, a folder's entries are written once into a temporary archive, and the
+archive itself is read by path in whichever process asks.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.archive.names import canonical, org_key
+from compiler.archive.store import DEFAULT_ARCHIVE, Archive, ArchiveError, Entry
+from compiler.checks.previous_year import check_previous_year
+from compiler.document.model import ReadResult, pointer
+from compiler.formats.definition import UnknownFormat, get_format
+from compiler.messages.findings import Finding, UnusableFile
+
+ARCHIVE_WORD = "archive"  # ``--previous archive`` / ``--from archive``
+
+
+class PreviousArgumentError(Exception):
+    """``--previous`` names nothing usable: a bad argument (exit 2), nothing is compiled."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(zh)
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class PreviousLookup:
+    """Where last year's reports are found."""
+
+    label: str  # what the user gave, for messages: a file name, a folder, the archive
+    archive: Path | None = None  # the archive to search (a folder's reports sit in a temporary one)
+    entries: tuple[Entry, ...] = ()  # a report file given on the command line
+    explicit: bool = False  # one file for one workbook: a mismatch is an error, not "not found"
+    aliases: tuple[tuple[str, str], ...] = ()  # old → new keys, for the entries held in memory
+
+    def find(self, org: str, year: int) -> Entry | None:
+        if self.archive is not None:
+            with Archive(self.archive, create=False) as archive:
+                return archive.find(org, year)
+        aliases = dict(self.aliases)
+        wanted = canonical(org_key(org), aliases)
+        for entry in self.entries:
+            if entry.year == year and canonical(entry.key, aliases) == wanted:
+                return entry
+        return None
+
+    def similar_names(self, org: str, year: int) -> list[str]:
+        if self.archive is None:
+            return []
+        with Archive(self.archive, create=False) as archive:
+            return archive.similar_names(org, year)
+
+
+def lookup_for_file(path: Path, explicit: bool, aliases: dict[str, str] | None = None) -> PreviousLookup:
+    """One report file. Raises UnusableFile when it cannot be read at all."""
+    from compiler.archive.entries import entry_from_file
+
+    entry = entry_from_file(path)
+    return PreviousLookup(label=Path(path).name, entries=(entry,), explicit=explicit,
+                          aliases=tuple(sorted((aliases or {}).items())))
+
+
+@dataclass
+class Resolved:
+    lookup: PreviousLookup
+    notes: list[str]  # files of a folder that could not be read, duplicates (zh)
+    notes_en: list[str]
+
+
+@contextmanager
+def resolve_previous(value: str | Path, archive_path: Path | None, single: bool, jobs: int = 1
+                     ) -> Iterator[Resolved]:
+    """``--previous VALUE`` as a lookup, for as long as the run lasts (a folder's temporary archive is
+    removed afterwards). ``single``: one workbook is being compiled, so an explicit file is taken at its
+    word. Raises PreviousArgumentError for a path that does not exist or a file that cannot be read."""
+    value = str(value)
+    aliases = _aliases_of(archive_path)
+    if value == ARCHIVE_WORD:
+        path = Path(archive_path or DEFAULT_ARCHIVE)
+        if not path.is_file():
+            raise PreviousArgumentError(
+                f"--previous archive：档案文件 {path} 不存在。请先用 compile archive add 加入各机关上一年度的报告，"
+                "或用 --archive 指定档案文件。",
+                f"--previous archive: the archive {path} does not exist. Add last year's reports with "
+                "`compile archive add` first, or name the archive with --archive.")
+        _check_archive(path)
+        yield Resolved(PreviousLookup(label=f"档案 {path.name}", archive=path), [], [])
+        return
+    path = Path(value)
+    if not path.exists():
+        raise PreviousArgumentError(
+            f"--previous 指定的 {path} 不存在。请检查路径（可以是上一年度的填报表、数据文档、已发布的报告、"
+            f"存放这些文件的文件夹，或 {ARCHIVE_WORD} 表示年报档案）。",
+            f"--previous {path} does not exist. Give last year's workbook, data document or published report, "
+            f"a folder of them, or `{ARCHIVE_WORD}` for the archive.")
+    if path.is_file():
+        try:
+            lookup = lookup_for_file(path, explicit=single, aliases=aliases)
+        except UnusableFile as exc:
+            raise PreviousArgumentError(f"--previous 指定的 {path.name} 无法使用：{exc.finding.message('zh')}",
+                                        f"--previous {path.name} is unusable: {exc.finding.message('en')}") from None
+        yield Resolved(lookup, [], [])
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="compile-previous-"))
+    try:
+        yield _folder_lookup(path, workdir / "previous.sqlite", archive_path, jobs)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _aliases_of(archive_path: Path | None) -> dict[str, str]:
+    if archive_path is None or not Path(archive_path).is_file():
+        return {}
+    with Archive(Path(archive_path), create=False) as archive:
+        return archive.aliases()
+
+
+def _check_archive(path: Path) -> None:
+    try:
+        Archive(path, create=False).close()
+    except ArchiveError as exc:
+        raise PreviousArgumentError(exc.finding.message("zh"), exc.finding.message("en")) from None
+
+
+def _folder_lookup(folder: Path, temporary: Path, archive_path: Path | None, jobs: int) -> Resolved:
+    """Every report in ``folder``, read once, in a temporary archive the workers can search."""
+    from compiler.archive.entries import report_files
+    from compiler.common.parallel import ordered_map
+
+    files = report_files(folder)
+    notes, notes_en = [], []
+    chosen: dict[tuple[str, int], Entry] = {}
+    for path, loaded in zip(files, ordered_map(load_entry, [(p, None) for p in files], max(1, min(jobs, len(files))))):
+        if not isinstance(loaded, Entry):
+            notes.append(f"{path.name}：{loaded[0]}")
+            notes_en.append(f"{path.name}: {loaded[1]}")
+            continue
+        if not loaded.key or not loaded.year:
+            notes.append(f"{path.name}：没有机关名称或年度，已略过。")
+            notes_en.append(f"{path.name}: no organisation or year; left out.")
+            continue
+        key = (loaded.key, loaded.year)
+        kept = chosen.get(key)
+        if kept is None or (loaded.valid and not kept.valid):
+            chosen[key] = loaded
+        if kept is not None and kept.document.get("tables") != loaded.document.get("tables"):
+            notes.append(f"{path.name} 与 {Path(kept.source).name} 同为「{loaded.org}」{loaded.year} 年度但数字不同，"
+                         f"采用 {Path(chosen[key].source).name}。")
+            notes_en.append(f"{path.name} and {Path(kept.source).name} are both {loaded.org} {loaded.year} with "
+                            f"different figures; using {Path(chosen[key].source).name}.")
+    with Archive(temporary) as archive:
+        archive.put_many(list(chosen.values()))
+        for old, new in _alias_names(archive_path):
+            archive.add_alias(old, new)
+    return Resolved(PreviousLookup(label=f"{folder}", archive=temporary), notes, notes_en)
+
+
+def _alias_names(archive_path: Path | None) -> list[tuple[str, str]]:
+    if archive_path is None or not Path(archive_path).is_file():
+        return []
+    with Archive(Path(archive_path), create=False) as archive:
+        return [(old, new) for old, new, _ in archive.alias_rows()]
+
+
+# --- the check ----------------------------------------------------------------------------------
+
+def previous_year_findings(result: ReadResult, lookup: PreviousLookup) -> list[Finding]:
+    """This workbook against its own agency's last year, found through ``lookup``."""
+    meta = result.data.get("meta", {})
+    org, year = str(meta.get("org") or ""), meta.get("year")
+    if not org_key(org) or not isinstance(year, int):
+        return []  # completeness has already said the name or year is missing
+    org_src, year_src = result.sources.get(pointer("meta", "org")), result.sources.get(pointer("meta", "year"))
+    found = lookup.find(org, year - 1)
+    if found is None and lookup.explicit and lookup.entries:
+        other = lookup.entries[0]
+        same_agency = canonical(other.key, dict(lookup.aliases)) == canonical(org_key(org), dict(lookup.aliases))
+        src = year_src if same_agency else org_src
+        return [Finding("previous_other_report", src.sheet if src else "", src.cell if src else "", {
+            "file": lookup.label, "previous_org": other.org or "—", "previous_year": other.year or "—",
+            "org": org, "year": year, "last_year": year - 1})]
+    if found is None:
+        similar = lookup.similar_names(org, year - 1)
+        hint = ("档案中有相近的名称：" + "、".join(f"「{n}」" for n in similar)
+                + "；如为同一机关改名，请运行 compile archive alias 旧名 新名。") if similar else ""
+        hint_en = ("Similar names in the archive: " + ", ".join(similar)
+                   + "; if the agency was renamed, run `compile archive alias OLD NEW`.") if similar else ""
+        src = org_src
+        return [Finding("previous_not_found", src.sheet if src else "", src.cell if src else "", {
+            "org": org, "year": year - 1, "where": lookup.label, "hint": hint, "hint_en": hint_en})]
+    name = Path(found.source).name
+    src = year_src
+    if not found.valid:
+        return [Finding("previous_invalid", src.sheet if src else "", src.cell if src else "", {
+            "file": name, "count": found.errors, "first": found.first_error})]
+    try:
+        previous = ReadResult(format=get_format(found.format), data=found.document)
+    except UnknownFormat:
+        return [Finding("previous_unusable", src.sheet if src else "", src.cell if src else "", {
+            "file": name, "detail": f"格式 {found.format} 未知"})]
+    return check_previous_year(result, previous, name)
+
+
+def load_entry(task: tuple[Path, str | None]):
+    """One file and its format override (runs in a worker): its entry, or the sentences (zh, en)
+    saying why it cannot be used."""
+    from compiler.archive.entries import entry_from_file
+
+    path, format_id = task
+    try:
+        return entry_from_file(path, format_id)
+    except UnusableFile as exc:
+        return (exc.finding.message("zh"), exc.finding.message("en"))
