@@ -11,9 +11,9 @@ from helpers import SAMPLE_2021, SAMPLES, SEED_WORKBOOK, valid_document, write_w
 from openpyxl import load_workbook
 
 from compiler.archive.next_year import stated_problems
+from compiler.archive.reminders import PREVIOUS_PROBLEMS_HEADING, REMINDER_MARK
 from compiler.cli import cli
 from compiler.document.blank import with_values
-from compiler.workbook.layout import PREVIOUS_PROBLEMS_HEADING, REMINDER_MARK
 from compiler.workbook.reader import read_workbook
 
 SAMPLE_DATA = json.loads((SAMPLES / "sample-2024-临江区市场监督管理局.json").read_text(encoding="utf-8"))
@@ -141,7 +141,8 @@ def test_a_folder_of_last_year_gives_one_workbook_per_agency(tmp_path):
 def test_from_the_archive_by_agency(tmp_path):
     archive = tmp_path / "a.sqlite"
     assert run("archive", "add", SAMPLE_2021, "--archive", archive).exit_code == 0
-    result = run("new", "--from", "archive", "--org", "临江区 市场监督管理局", "--archive", archive, "-o", tmp_path / "n.xlsx")
+    result = run("new", "--from", "archive", "--org", "临江区 市场监督管理局", "--archive", archive,
+                 "-o", tmp_path / "n.xlsx")
     assert result.exit_code == 0, result.output
     assert read_workbook(tmp_path / "n.xlsx").data["tables"]["requests"]["carried_over"]["natural"] == 3
     missing = run("new", "--from", "archive", "--org", "临江区水利局", "--archive", archive, "-o", tmp_path / "m.xlsx")

@@ -54,7 +54,7 @@ def previous_lookup(previous: str | None, archive_path: Path | None, single: boo
         previous = ARCHIVE_WORD
     try:
         with resolve_previous(previous, archive_path, single, jobs or 1) as resolved:
-            for zh, en in zip(resolved.notes, resolved.notes_en):
+            for zh, en in zip(resolved.notes, resolved.notes_en, strict=True):
                 click.echo(("上一年度：" + zh) if lang == "zh" else ("Last year: " + en), err=True)
             yield resolved.lookup
     except PreviousArgumentError as exc:
@@ -96,9 +96,10 @@ def _put(archive_path: Path, entries: list, lang: str) -> None:
         with _open_or_fail(archive_path, lang, create=True) as archive:
             replaced = archive.put_many(entries)
     except ArchiveError as exc:
-        click.echo(("无法写入档案：" if lang == "zh" else "Archive not written: ") + exc.finding.message(lang), err=True)
+        prefix = "无法写入档案：" if lang == "zh" else "Archive not written: "
+        click.echo(prefix + exc.finding.message(lang), err=True)
         sys.exit(EXIT_UNUSABLE)
-    for entry, old in zip(entries, replaced):
+    for entry, old in zip(entries, replaced, strict=True):
         click.echo(_added_line(entry, old, archive_path, lang), err=True)
 
 
@@ -146,7 +147,8 @@ def archive_add(files, archive_path, format_id, jobs, lang):
     zh = lang == "zh"
     missing = [f for f in files if not Path(f).exists()]
     if missing:
-        raise click.BadParameter((f"{missing[0]} 不存在。" if zh else f"{missing[0]} does not exist."), param_hint="FILES")
+        raise click.BadParameter(f"{missing[0]} 不存在。" if zh else f"{missing[0]} does not exist.",
+                                 param_hint="FILES")
     paths: list[Path] = []
     for f in files:
         paths += report_files(f) if Path(f).is_dir() else [Path(f)]
@@ -157,14 +159,14 @@ def archive_add(files, archive_path, format_id, jobs, lang):
     _open_or_fail(target, lang, create=True).close()  # a bad archive is refused before anything is read
     jobs = max(1, min(jobs or default_jobs(), len(paths)))
     codes, entries = [], []
-    for path, loaded in zip(paths, ordered_map(load_entry, [(p, format_id) for p in paths], jobs)):
+    for path, loaded in zip(paths, ordered_map(load_entry, [(p, format_id) for p in paths], jobs), strict=True):
         if not isinstance(loaded, Entry):
             click.echo(f"{'无法使用' if zh else 'UNUSABLE'}  {path}：{loaded[0] if zh else loaded[1]}", err=True)
             codes.append(EXIT_UNUSABLE)
             continue
         if not loaded.key or not loaded.year:
-            click.echo(f"{'未加入' if zh else 'NOT ADDED'}  {path}：" + ("没有机关名称或年度。" if zh else "no organisation or year."),
-                       err=True)
+            click.echo(f"未加入  {path}：没有机关名称或年度。" if zh
+                       else f"NOT ADDED  {path}: no organisation or year.", err=True)
             codes.append(EXIT_DATA)
             continue
         entries.append(loaded)
@@ -179,20 +181,22 @@ def archive_add(files, archive_path, format_id, jobs, lang):
         except ArchiveError as exc:
             click.echo(exc.finding.message(lang), err=True)
             sys.exit(EXIT_UNUSABLE)
-    for entry, old in zip(entries, replaced):
+    for entry, old in zip(entries, replaced, strict=True):
         status = STATUS[lang][entry.status]
         if zh:
             line = f"已加入  {entry.org} {entry.year} 年度（{entry.format} 格式，{status}）← {Path(entry.source).name}"
             if not entry.valid:
                 line += f"：{entry.errors} 个错误，第一个：{entry.first_error}"
             if old is not None:
-                line += f"；替换了原记录（{STATUS[lang][old.status]}，来自 {Path(old.source).name}，{old.added[:16].replace('T', ' ')} 加入）"
+                line += (f"；替换了原记录（{STATUS[lang][old.status]}，来自 {Path(old.source).name}，"
+                         f"{old.added[:16].replace('T', ' ')} 加入）")
         else:
             line = f"added  {entry.org} {entry.year} ({entry.format}, {status}) ← {Path(entry.source).name}"
             if not entry.valid:
                 line += f": {entry.errors} error(s), first: {entry.first_error}"
             if old is not None:
-                line += f"; replaces the entry from {Path(old.source).name} ({STATUS[lang][old.status]}, added {old.added[:16]})"
+                line += (f"; replaces the entry from {Path(old.source).name} ({STATUS[lang][old.status]}, "
+                         f"added {old.added[:16]})")
         click.echo(line)
     click.echo((f"档案 {target}：加入 {len(entries)} 份，其中替换 {sum(o is not None for o in replaced)} 份。") if zh
                else f"Archive {target}: {len(entries)} added, {sum(o is not None for o in replaced)} of them replaced.")
@@ -228,11 +232,14 @@ def archive_list(archive_path, org, as_json, lang):
              Path(e.source).name, e.added[:16].replace("T", " ")) for e in entries]
     widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for line in [head, *rows]:
-        click.echo("  ".join(pad(v, w) for v, w in zip(line, widths)).rstrip())
+        click.echo("  ".join(pad(v, w) for v, w in zip(line, widths, strict=True)).rstrip())
     years = sorted({e.year for e in entries})
     orgs = len({e.key for e in entries})
-    click.echo((f"共 {len(entries)} 份报告，{orgs} 个机关" + (f"，{years[0]}–{years[-1]} 年度" if years else "") + "。") if zh
-               else f"{len(entries)} report(s) of {orgs} organisation(s)" + (f", {years[0]}–{years[-1]}" if years else "") + ".")
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    if zh:
+        click.echo(f"共 {len(entries)} 份报告，{orgs} 个机关" + (f"，{span} 年度" if span else "") + "。")
+    else:
+        click.echo(f"{len(entries)} report(s) of {orgs} organisation(s)" + (f", {span}" if span else "") + ".")
     for old, new, _ in aliases:
         click.echo(f"  曾用名  「{old}」→「{new}」" if zh else f"  renamed  {old} → {new}")
 
@@ -252,11 +259,13 @@ def archive_alias(old, new, archive_path, lang):
         except ValueError as exc:
             reason = {"empty": ("机关名称不能为空。", "Names cannot be empty."),
                       "same": ("旧名与新名相同（忽略空格和全角半角）。", "The old and new names are the same."),
-                      "loop": ("这样登记会形成循环（新名已登记为旧名的曾用名）。", "That would make a loop of renames.")}
+                      "loop": ("这样登记会形成循环（新名已登记为旧名的曾用名）。",
+                               "That would make a loop of renames.")}
             zh_text, en_text = reason[str(exc)]
             raise click.BadParameter(zh_text if zh else en_text, param_hint="OLD NEW") from None
     if zh:
-        click.echo(f"已登记：「{old.strip()}」更名为「{new.strip()}」（档案 {target}）。查找「{new.strip()}」的上一年度报告时也查找「{old.strip()}」的报告。")
+        click.echo(f"已登记：「{old.strip()}」更名为「{new.strip()}」（档案 {target}）。"
+                   f"查找「{new.strip()}」的上一年度报告时也查找「{old.strip()}」的报告。")
         if before:
             click.echo(f"  原登记的「{old.strip()}」→「{before}」已被替换。")
     else:
@@ -304,10 +313,11 @@ def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> li
                 last = archive.find(org, year - 1) if year else archive.latest(org)
                 if last is None:
                     wanted = f"{year - 1} 年度" if year else ""
+                    wanted_en = f"for {year - 1}" if year else ""
                     similar = archive.similar_names(org, year - 1) if year else []
                     hint = ("；相近的名称：" + "、".join(similar)) if similar else ""
                     raise click.BadParameter(f"档案 {path} 中没有「{org}」{wanted}的报告{hint}。" if lang == "zh"
-                                             else f"The archive {path} has no report of {org} {year - 1 if year else ''}.",
+                                             else f"The archive {path} has no report of {org} {wanted_en}.",
                                              param_hint="--org")
                 return [last]
             entries = archive.entries()
@@ -326,8 +336,8 @@ def _lasts_from_files(path: Path, org: str, year: int | None, lang: str) -> list
 
     files = report_files(path) if path.is_dir() else [path]
     entries = []
-    for file, loaded in zip(files, ordered_map(load_entry, [(f, None) for f in files],
-                                               max(1, min(default_jobs(), len(files))))):
+    jobs = max(1, min(default_jobs(), len(files)))
+    for file, loaded in zip(files, ordered_map(load_entry, [(f, None) for f in files], jobs), strict=True):
         if isinstance(loaded, Entry) and loaded.key and loaded.year:
             entries.append(loaded)
         else:

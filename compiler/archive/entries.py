@@ -6,11 +6,12 @@ import copy
 from pathlib import Path
 
 from compiler.archive.store import INVALID, VALID, Entry
-from compiler.document.load import load_document
+from compiler.document.load import PUBLISHED_SUFFIXES, WORKBOOK_SUFFIXES, load_document
 from compiler.messages.findings import Finding
 
 # what ``compile archive add``, ``--previous FOLDER`` and ``new --from FOLDER`` pick up
-REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json", ".docx", ".html", ".htm", ".pdf")
+REPORT_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json", *PUBLISHED_SUFFIXES)
+SKIPPED_NAMES = ("summary.json",)  # a batch's own summary beside last year's reports
 
 
 def source_kind(path: Path) -> str:
@@ -36,7 +37,8 @@ def _entry(path: Path, format_id: str, data: dict, findings: list[Finding]) -> E
     errors = [f for f in findings if f.is_error]
     meta = data.get("meta", {})
     first = f"{errors[0].where} {errors[0].message()}".strip() if errors else ""
-    return Entry(org=str(meta.get("org") or "").strip(), year=meta.get("year") if isinstance(meta.get("year"), int) else 0,
+    year = meta.get("year")
+    return Entry(org=str(meta.get("org") or "").strip(), year=year if isinstance(year, int) else 0,
                  format=format_id, status=INVALID if errors else VALID, source=str(path.resolve()),
                  source_kind=source_kind(path), document=copy.deepcopy(data), errors=len(errors),
                  warnings=len(findings) - len(errors), first_error=first)
@@ -47,5 +49,6 @@ def report_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     return sorted((p for p in folder.rglob("*")
                    if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(("~$", "."))
+                   and p.name not in SKIPPED_NAMES
                    and not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])),
                   key=lambda p: p.relative_to(folder).parts)

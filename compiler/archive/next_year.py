@@ -20,7 +20,8 @@ from compiler.archive.store import Entry
 from compiler.formats.definition import Format, format_for_year, get_format
 
 PROBLEMS_SECTION = "problems"
-_ENUMERATED = re.compile(r"(?:^|(?<=[：:；;，,。\s]))[一二三四五六七八九十]+是(.+?)(?=[；;。]?\s*[一二三四五六七八九十]+是|[；;。]|$)", re.DOTALL)
+_NUMERAL = "[一二三四五六七八九十]+是"  # 一是 二是 … after a boundary, so 「统一是」 is not an item
+_ENUMERATED = re.compile(rf"(?:^|(?<=[：:；;，,。\s])){_NUMERAL}(.+?)(?=[；;。]?\s*{_NUMERAL}|[；;。]|$)", re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,8 @@ def _folder_lookup(folder: Path, temporary: Path, archive_path: Path | None, job
     files = report_files(folder)
     notes, notes_en = [], []
     chosen: dict[tuple[str, int], Entry] = {}
-    for path, loaded in zip(files, ordered_map(load_entry, [(p, None) for p in files], max(1, min(jobs, len(files))))):
+    jobs = max(1, min(jobs, len(files)))
+    for path, loaded in zip(files, ordered_map(load_entry, [(p, None) for p in files], jobs), strict=True):
         if not isinstance(loaded, Entry):
             notes.append(f"{path.name}：{loaded[0]}")
             notes_en.append(f"{path.name}: {loaded[1]}")

@@ -102,6 +102,14 @@ class Entry:
 
 _COLUMNS = ("org", "year", "format", "status", "errors", "warnings", "first_error", "source", "source_kind",
             "document", "added")
+# every query is built from these constants and "?" placeholders; values are always bound, never formatted in
+_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM reports"  # noqa: S608
+_INSERT = ("INSERT OR REPLACE INTO reports (org_key, " + ", ".join(_COLUMNS) + ") VALUES ("  # noqa: S608
+           + ", ".join("?" * (len(_COLUMNS) + 1)) + ")")
+
+
+def _marks(values) -> str:
+    return ",".join("?" * len(values))
 
 
 def _now() -> str:
@@ -190,8 +198,7 @@ class Archive:
                     entry = replace(entry, added=entry.added or _now())
                     replaced.append(self._get_exact(entry.key, entry.year))
                     self._db.execute(
-                        "INSERT OR REPLACE INTO reports (org_key, " + ", ".join(_COLUMNS) + ") VALUES ("
-                        + ", ".join("?" * (len(_COLUMNS) + 1)) + ")",
+                        _INSERT,
                         (entry.key, entry.org, entry.year, entry.format, entry.status, entry.errors, entry.warnings,
                          entry.first_error, entry.source, entry.source_kind,
                          json.dumps(entry.document, ensure_ascii=False), entry.added))
@@ -200,8 +207,7 @@ class Archive:
         return replaced
 
     def _get_exact(self, key: str, year: int) -> Entry | None:
-        row = self._db.execute("SELECT " + ", ".join(_COLUMNS) + " FROM reports WHERE org_key = ? AND year = ?",
-                               (key, year)).fetchone()
+        row = self._db.execute(_SELECT + " WHERE org_key = ? AND year = ?", (key, year)).fetchone()
         return _entry(row) if row else None
 
     def find(self, org: str, year: int) -> Entry | None:
@@ -213,28 +219,25 @@ class Archive:
         keys = sorted(same_agency_keys(key, self.aliases()) - {key})
         if not keys:
             return None
-        rows = self._db.execute(
-            "SELECT " + ", ".join(_COLUMNS) + f" FROM reports WHERE year = ? AND org_key IN ({','.join('?' * len(keys))})"
-            " ORDER BY added DESC", (year, *keys)).fetchall()
+        rows = self._db.execute(_SELECT + f" WHERE year = ? AND org_key IN ({_marks(keys)}) ORDER BY added DESC",  # noqa: S608
+                                (year, *keys)).fetchall()
         return _entry(rows[0]) if rows else None
 
     def latest(self, org: str) -> Entry | None:
         """The most recent year of ``org`` (aliases included)."""
         keys = sorted(same_agency_keys(org_key(org), self.aliases()))
-        row = self._db.execute(
-            "SELECT " + ", ".join(_COLUMNS) + f" FROM reports WHERE org_key IN ({','.join('?' * len(keys))})"
-            " ORDER BY year DESC, added DESC LIMIT 1", keys).fetchone()
+        row = self._db.execute(_SELECT + f" WHERE org_key IN ({_marks(keys)}) ORDER BY year DESC, added DESC LIMIT 1",  # noqa: S608
+                               keys).fetchone()
         return _entry(row) if row else None
 
     def entries(self, org: str | None = None) -> list[Entry]:
         """Every report (of ``org`` and its aliases when given), by agency then year."""
         if org is None:
-            rows = self._db.execute("SELECT " + ", ".join(_COLUMNS) + " FROM reports ORDER BY org_key, year").fetchall()
+            rows = self._db.execute(_SELECT + " ORDER BY org_key, year").fetchall()
         else:
             keys = sorted(same_agency_keys(org_key(org), self.aliases()))
-            rows = self._db.execute(
-                "SELECT " + ", ".join(_COLUMNS) + f" FROM reports WHERE org_key IN ({','.join('?' * len(keys))})"
-                " ORDER BY year, org_key", keys).fetchall()
+            rows = self._db.execute(_SELECT + f" WHERE org_key IN ({_marks(keys)}) ORDER BY year, org_key",  # noqa: S608
+                                    keys).fetchall()
         return [_entry(r) for r in rows]
 
     def similar_names(self, org: str, year: int) -> list[str]:
@@ -286,7 +289,7 @@ class Archive:
 
 
 def _entry(row) -> Entry:
-    values = dict(zip(_COLUMNS, row))
+    values = dict(zip(_COLUMNS, row, strict=True))
     values["document"] = json.loads(values["document"])
     return Entry(**values)
 
