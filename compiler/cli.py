@@ -417,8 +417,8 @@ def rollup(workbooks, output, org, year, jobs, force, lang):
 @click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="--from archive 使用的年报档案（默认 年报档案.sqlite）。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="要生成的填报表 .xlsx（默认：当前文件夹下的「机关名称-年度.xlsx」，未填机关名称时为「空白-年度.xlsx」；"
-                   "--from 文件夹或档案时为输出文件夹）。")
+              help="要生成的填报表 .xlsx（默认：当前文件夹下的「机关名称-年度.xlsx」，"
+                   "未填机关名称时为「空白-年度.xlsx」；--from 文件夹或档案时为输出文件夹）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @common_options
 def new(year, format_id, org, from_, archive_path, output, force, lang):
@@ -429,10 +429,9 @@ def new(year, format_id, org, from_, archive_path, output, force, lang):
         from compiler.archive.commands import new_from
 
         sys.exit(new_from(from_, org, year, format_id, output or Path("."), force, archive_path, lang))
-    if year is None:
-        raise click.BadParameter("请用 --year 指定报告年度（或用 --from 从上一年度生成）。" if lang == "zh"
-                                 else "Give the report year with --year (or start from last year with --from).",
-                                 param_hint="--year")
+    if year is None:  # required unless the year follows from --from
+        ctx = click.get_current_context()
+        raise click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "year"))
     try:
         fmt = get_format(format_id) if format_id else format_for_year(year)
     except UnknownFormat as exc:
