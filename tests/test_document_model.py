@@ -103,3 +103,46 @@ def test_the_checks_do_not_import_the_workbook_package():
             "print(sorted(m for m in sys.modules if m.startswith('compiler.workbook')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _walks(tree) -> list[int]:
+    """Lines of ``for part in path: node = node[part]`` (or ``.get``/``.setdefault(part, …)``)."""
+    import ast
+
+    lines = []
+    for loop in ast.walk(tree):
+        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name)):
+            continue
+        key = loop.target.id
+
+        def uses_key(expr, key=key) -> bool:
+            return any(isinstance(n, ast.Name) and n.id == key for n in ast.walk(expr))
+
+        for stmt in ast.walk(loop):
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            node = stmt.targets[0].id
+            for part in ast.walk(stmt.value):
+                step = (isinstance(part, ast.Subscript) and isinstance(part.value, ast.Name) and part.value.id == node
+                        and not isinstance(part.slice, ast.Slice) and uses_key(part.slice))
+                call = (isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute)
+                        and isinstance(part.func.value, ast.Name) and part.func.value.id == node
+                        and part.func.attr in ("get", "setdefault") and part.args and uses_key(part.args[0]))
+                if step or call:
+                    lines.append(stmt.lineno)
+                    break
+    return lines
+
+
+def test_the_document_is_walked_by_path_only_in_the_model():
+    import ast
+
+    walks = {}
+    for path in sorted((ROOT / "compiler").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() == "compiler/document/model.py":
+            continue
+        found = _walks(ast.parse(path.read_text(encoding="utf-8")))
+        if found:
+            walks[path.relative_to(ROOT).as_posix()] = found
+    assert walks == {}, "use compiler.document.model.get_path/set_path"
+    assert _walks(ast.parse((ROOT / "compiler/document/model.py").read_text(encoding="utf-8")))  # the check sees one

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from compiler.checks.arithmetic import compute_totals
 from compiler.document.figures import summary_sentence
-from compiler.document.model import ReadResult, Source, pointer
+from compiler.document.model import ReadResult, Source, pointer, set_path
 from compiler.document.values import (
     coerce_date,
     coerce_number,
@@ -282,27 +282,25 @@ def _fill(result: ReadResult, table: Table, reading: TableReading, missing_table
     for cell in table_grid(table).value_cells():
         key = cell.key
         ptr = pointer("tables", table.id, *key)
-        node = data
-        for part in key[:-1]:
-            node = node.setdefault(part, {})
         raw = reading.raw.get(key)
         if missing_table or raw is None:
             # the place is the missing row, column or table, so the schema does not repeat it
             place = _missing_place(table, key, reading, ancestry) if not missing_table else table.title
             result.sources[ptr] = Source(where, place, value_label(table, key))
-            node[key[-1]] = None
+            set_path(data, key, None, create=True)
             result.unread.add(ptr)
             continue
         result.sources[ptr] = Source(where, _value_place(table, key, ancestry), value_label(table, key))
         value, code, params = read_number(raw, table.spec_for(key))
         if cell.derived:
-            node[key[-1]] = 0  # recomputed from the detail cells; the printed total is checked against it
+            # recomputed from the detail cells; the printed total is checked against it
+            set_path(data, key, 0, create=True)
             if code is None and not isinstance(value, str):
                 result.typed_totals[ptr] = value
             elif isinstance(value, str):
                 result.note("not_a_number", ptr, found=value, expected="整数")
             continue
-        node[key[-1]] = value
+        set_path(data, key, value, create=True)
         if code:
             result.note(code, ptr, **params)
 
