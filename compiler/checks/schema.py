@@ -2,6 +2,10 @@
 
 ``schemas/<format>.schema.json`` are these schemas written out (``python -m compiler.checks.schema``);
 a test keeps the files equal to what this module generates, so they cannot drift.
+
+Each schema is read once per process and compiled (``schema_compiled``) into a check that says
+whether a document is valid; only a document that is not is handed to jsonschema for the errors,
+so a valid report neither imports jsonschema nor walks the schema with it.
 """
 
 from __future__ import annotations
@@ -10,13 +14,16 @@ import json
 import sys
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from jsonschema import Draft202012Validator
-
+from compiler.checks.schema_compiled import Check, compile_schema
 from compiler.common.resources import schemas_dir
 from compiler.document.model import BLOCK_KINDS
 from compiler.formats.definition import Format, ValueSpec, all_formats, get_format
 from compiler.messages.findings import Finding
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 def _value(spec: ValueSpec, nullable: bool = False) -> dict:
@@ -83,10 +90,22 @@ def build_schema(fmt: Format) -> dict:
 
 
 @cache
-def validator(format_id: str) -> Draft202012Validator:
+def schema_of(format_id: str) -> dict:
+    """The schema of a format as shipped (``schemas/``), read once per process."""
     path = schemas_dir() / f"{format_id}.schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8")) if path.exists() else build_schema(get_format(format_id))
-    return Draft202012Validator(schema)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else build_schema(get_format(format_id))
+
+
+@cache
+def compiled_check(format_id: str) -> Check | None:
+    return compile_schema(schema_of(format_id))
+
+
+@cache
+def validator(format_id: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only when a document has errors to explain
+
+    return Draft202012Validator(schema_of(format_id))
 
 
 def validate(data: dict, sources: dict, reported: Sequence[Finding] = (),
@@ -96,6 +115,9 @@ def validate(data: dict, sources: dict, reported: Sequence[Finding] = (),
     What the reader has already ``reported`` (a missing sheet, an unreadable date) is not said
     again in the schema's words. The pointer of every value that failed is added to ``invalid``
     (when given), so the arithmetic can leave out just the rules that use those values."""
+    check = compiled_check(data["format"]) if isinstance(data, dict) and isinstance(data.get("format"), str) else None
+    if check is not None and check(data):
+        return []
     already = {(f.sheet, f.cell) for f in reported if f.cell and f.is_error}
     sheet_missing = any(f.code == "missing_sheet" for f in reported)
     findings = []
