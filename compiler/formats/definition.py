@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+from compiler.formats.checked import fingerprint, passed_before, remember_pass
 from compiler.formats.includes import Origins, resolve_file
 from compiler.formats.problems import FormatDefinitionError, Problem
 from compiler.formats.self_check import reference_problems, shape_problems
@@ -324,11 +325,15 @@ def format_from_data(raw: object, origins: Origins | None = None, file: Path | N
     """
     if origins is None:
         origins = Origins({(): (file or Path("<format data>"), (), "")})
+    key = fingerprint(raw)
+    if isinstance(raw, dict) and passed_before(key):  # the same data passed the same checks before
+        return _format(raw)
     found = shape_problems(raw)
     if not found and isinstance(raw, dict):  # the schema says it is a dict
         found = reference_problems(raw)
     if found or not isinstance(raw, dict):
         raise FormatDefinitionError([origins.problem(place, message) for place, message in found])
+    remember_pass(key)
     return _format(raw)
 
 

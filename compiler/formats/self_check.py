@@ -15,9 +15,11 @@ import re
 import string
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # imported when a check runs, not at start-up (a pass is remembered: see ``checked``)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = Path(__file__).parent / "format.schema.json"
 
@@ -27,6 +29,8 @@ Found = tuple[Place, str]  # where, and what is wrong there
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     # The schema itself is checked against the metaschema by a test, not at every start (60 ms).
     return Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
