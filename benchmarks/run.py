@@ -339,8 +339,9 @@ def main() -> int:
     for name, figure, goal, ok in rows:
         print(f"{name:<{widths[0]}}  {figure:<{widths[1]}}  {goal:<{widths[2]}}  {verdict(ok)}")
     print("\nruns:")
-    print(f"  batch one job, CPU s     {spread([s['cpu'] for s in one])}   wall s {spread([s['wall'] for s in one])}")
-    print(f"  batch {jobs} jobs, CPU s     {spread([s['cpu'] for s in two])}   wall s {spread([s['wall'] for s in two])}")
+    for label, runs in (("batch one job", one), (f"batch {jobs} jobs", two)):
+        cpu, wall = spread([s["cpu"] for s in runs]), spread([s["wall"] for s in runs])
+        print(f"  {label + ', CPU s':<24} {cpu}   wall s {wall}")
     print(f"  naive loop CPU s         {spread([s['loop_cpu'] for s in naive])}")
     print(f"  single compile CPU s     {spread([s['cpu'] for s in singles])}")
     print(f"  peak RSS MB (1 job)      {spread([s['peak_mb'] for s in one], '{:.1f}')} at N = {n}; "

@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from helpers import ROOT
 
 from compiler.formats.checked import KIND, fingerprint
 from compiler.formats.definition import FORMATS_DIR, load_formats
 from compiler.formats.problems import FormatDefinitionError
-from helpers import ROOT
 
 LOAD = ("import sys; from compiler.formats.definition import all_formats; all_formats(); "
         "print('jsonschema' in sys.modules)")

@@ -63,8 +63,8 @@ class _Compiler:
             return lambda value: True
         if not isinstance(schema, dict) or set(schema) - SUPPORTED:
             raise _Unsupported(schema)
-        checks = [self._keyword(key, schema) for key in schema if key not in ANNOTATIONS]
-        checks = [c for c in checks if c is not None]
+        checks = [c for c in (self._keyword(key, schema) for key in schema if key not in ANNOTATIONS)
+                  if c is not None]
         if not checks:
             return lambda value: True
         if len(checks) == 1:

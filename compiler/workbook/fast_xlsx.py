@@ -55,13 +55,25 @@ def is_timedelta_format(code: str) -> bool:
 
 
 def coordinate_to_tuple(coordinate: str) -> tuple[int, int]:
+    known = _COORDINATES.get(coordinate)
+    if known is not None:
+        return known
     match = _COORDINATE.match(coordinate)
     if match is None:
         raise _Fallback(f"unusual cell reference {coordinate!r}")
     column = 0
     for letter in match.group(1):
         column = column * 26 + ord(letter) - 64
-    return int(match.group(2)), column
+    position = int(match.group(2)), column
+    if len(_COORDINATES) < _COORDINATES_KEPT:
+        _COORDINATES[coordinate] = position
+    return position
+
+
+# "E14" → (14, 5) for the cells workbooks use again and again (a standard workbook has about 1,100);
+# bounded, so that an odd workbook with a million distinct cells does not grow the process
+_COORDINATES: dict[str, tuple[int, int]] = {}
+_COORDINATES_KEPT = 20_000
 
 
 def from_excel(value, epoch: dt.datetime, timedelta: bool = False):
@@ -80,21 +92,47 @@ class _Fallback(Exception):
     """Something this reader does not reproduce exactly: use openpyxl."""
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+class Parts:
+    """The parts of a workbook package by name: read from the zip, or handed over by the opener,
+    which has already read (and scanned) them, so that no part is decompressed twice."""
+
+    def __init__(self, names, sizes: dict[str, int], read: Callable[[str], bytes]):
+        self.names, self.sizes, self._read = frozenset(names), sizes, read
+
+    @classmethod
+    def of_zip(cls, zf: zipfile.ZipFile) -> Parts:
+        infos = zf.infolist()
+        return cls((i.filename for i in infos), {i.filename: i.file_size for i in infos}, zf.read)
+
+    @classmethod
+    def of_bytes(cls, data: dict[str, bytes], names, sizes: dict[str, int]) -> Parts:
+        def read(name: str) -> bytes:
+            if name not in data:
+                raise _Fallback(f"{name} was not kept by the opener")
+            return data[name]
+        return cls(names, sizes, read)
+
+    def namelist(self):
+        return self.names
+
+    def read(self, name: str) -> bytes:
+        return self._read(name)
 
 
-def _xml(zf: zipfile.ZipFile, name: str):
-    data = zf.read(name)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _xml(parts: Parts, name: str):
+    data = parts.read(name)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _Fallback("DTD")
-    return etree.fromstring(data, _parser())
+    return etree.fromstring(data, _PARSER)
 
 
-def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def _rels(zf: Parts, part: str) -> dict[str, tuple[str, str]]:
     folder, name = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_name not in zf.namelist():
+    if rels_name not in zf.names:
         return {}
     out = {}
     for rel in _xml(zf, rels_name).iter(PKG_REL + "Relationship"):
@@ -132,19 +170,30 @@ class FastSheet:
     def cell_values(self, max_row: int, max_col: int) -> dict[tuple[int, int], object]:
         wb = self.workbook
         values: dict[tuple[int, int], object] = {}
-        if wb.zf.getinfo(self.part).file_size > MAX_SHEET_BYTES:
+        if wb.zf.sizes.get(self.part, 0) > MAX_SHEET_BYTES:
             raise _Fallback("large sheet: openpyxl streams it")
+        coordinates = _COORDINATES
         for el in _xml(wb.zf, self.part).iter(C):
             if not len(el):
                 continue  # a styled empty cell: no value (most cells of the standard workbook)
             coordinate = el.get("r")
             if not coordinate:
                 raise _Fallback("cell without coordinate")
-            row, column = coordinate_to_tuple(coordinate)
-            if row <= max_row and column <= max_col:
-                value = self._value(el, wb)
+            position = coordinates.get(coordinate) or coordinate_to_tuple(coordinate)
+            if position[0] <= max_row and position[1] <= max_col:
+                first = el[0]
+                if first.tag == F:  # the schema puts <f> first; openpyxl would find it anywhere
+                    if first.get("t") is not None:
+                        raise _Fallback("shared or array formula")
+                    values[position] = "=" + (first.text or "")
+                    continue
+                data_type = el.get("t", "n")
+                if data_type == "inlineStr" and first.tag == IS and len(el) == 1:
+                    value = _text_content(first)  # a label or a text typed into the cell
+                else:
+                    value = self._value(el, wb)
                 if value is not None:
-                    values[(row, column)] = value
+                    values[position] = value
         return values
 
     @staticmethod
@@ -183,12 +232,16 @@ class FastSheet:
 
 
 class FastWorkbook:
-    def __init__(self, path: Path):
-        self.zf = zipfile.ZipFile(path)
+    def __init__(self, path: Path, parts: Parts | None = None):
+        self._zip: zipfile.ZipFile | None = None
+        if parts is None:
+            self._zip = zipfile.ZipFile(path)
+            parts = Parts.of_zip(self._zip)
+        self.zf = parts
         try:
             self._load()
         except BaseException:
-            self.zf.close()
+            self.close()
             raise
 
     def _load(self) -> None:
@@ -202,7 +255,7 @@ class FastWorkbook:
         self.sheetnames: list[str] = []
         for sheet in root.iter(MAIN + "sheet"):
             kind, part = rels.get(sheet.get(REL + "id"), (None, None))
-            if kind != WORKSHEET_REL or part not in zf.namelist():
+            if kind != WORKSHEET_REL or part is None or part not in zf.names:
                 raise _Fallback("not a plain worksheet")
             name = sheet.get("name")
             self.sheetnames.append(name)
@@ -253,17 +306,19 @@ class FastWorkbook:
         return [self.sheets[n] for n in self.sheetnames]
 
     def close(self) -> None:
-        self.zf.close()
+        if self._zip is not None:
+            self._zip.close()
         if self._reference is not None:
             self._reference.close()
 
 
-def open_fast(path: Path) -> FastWorkbook | None:
-    """The workbook through the lean reader, or None when openpyxl should read it."""
+def open_fast(path: Path, parts: Parts | None = None) -> FastWorkbook | None:
+    """The workbook through the lean reader, or None when openpyxl should read it. ``parts``: the
+    package's parts already read by the opener (else the zip is opened here)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return FastWorkbook(Path(path))
+            return FastWorkbook(Path(path), parts)
     except Exception:  # noqa: BLE001 - anything unexpected: the reference reader decides
         return None
 

@@ -3,6 +3,9 @@
 Workbooks arrive by e-mail from many agencies, so the file is sniffed and its zip is measured
 before openpyxl parses anything (openpyxl parses XML through defusedxml when it is installed,
 which it is: it is one of our dependencies).
+
+The zip is opened once: the scan for DTDs and cell counts reads each XML part, and the parts the
+lean reader needs are kept as read, so nothing is decompressed twice.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from pathlib import Path
 
 from compiler.common.zip_limits import MAX_FILE_BYTES, human_size, zip_excess
 from compiler.messages.findings import UnusableFile
-from compiler.workbook.fast_xlsx import FastSheet, open_fast, sheet_values_fast
+from compiler.workbook.fast_xlsx import FastSheet, Parts, open_fast, sheet_values_fast
 
 MAX_ROWS_READ = 2000  # per sheet
 MAX_COLUMNS_READ = 40
 MAX_CELLS = 300_000  # <c> elements in all worksheets together; a filled standard workbook has about 1,100
 
 _XML_SCAN_CHUNK = 1024 * 1024
+KEEP_PART_BYTES = 4 * 1024 * 1024  # a part up to this size is read whole and kept for the lean reader
+KEEP_TOTAL_BYTES = 16 * 1024 * 1024  # all kept parts together (the standard workbook: about 110 KB)
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -29,8 +34,8 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def check_file(path: Path) -> None:
-    """Raise UnusableFile unless ``path`` looks like an .xlsx we may open."""
+def check_file(path: Path) -> Parts:
+    """Raise UnusableFile unless ``path`` looks like an .xlsx we may open; its parts as scanned."""
     shown = str(path)
     if not path.exists():
         raise UnusableFile("file_missing", path=shown)
@@ -55,7 +60,7 @@ def check_file(path: Path) -> None:
     if head[:4] != ZIP_MAGIC:
         kind, kind_en = _sniff_text(head, path)
         raise UnusableFile("file_not_xlsx", path=shown, kind=kind, kind_en=kind_en)
-    _check_zip(path)
+    return _check_zip(path)
 
 
 def _sniff_text(head: bytes, path: Path) -> tuple[str, str]:
@@ -77,14 +82,20 @@ def _sniff_text(head: bytes, path: Path) -> tuple[str, str]:
     return "无法识别的文件", "an unknown kind of file"
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path) -> Parts:
     shown = str(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
+        zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnusableFile("file_corrupt", path=shown, detail=type(exc).__name__) from None
+    with zf:
+        return _check_members(zf, path)
+
+
+def _check_members(zf: zipfile.ZipFile, path: Path) -> Parts:
+    shown = str(path)
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise UnusableFile("file_not_xlsx", path=shown, kind="Word 文档", kind_en="a Word document")
@@ -95,40 +106,53 @@ def _check_zip(path: Path) -> None:
     excess = zip_excess(infos)
     if excess:
         raise UnusableFile("file_unsafe", path=shown, detail=excess[0], detail_en=excess[1])
-    _scan_xml(path, infos)
+    kept = _scan_xml(zf, path, infos)
+    return Parts.of_bytes(kept, names, {i.filename: i.file_size for i in infos})
 
 
-def _scan_xml(path: Path, infos) -> None:
-    """One streaming pass over the XML parts, before any parser sees them: no DTD or entity
-    declarations anywhere (billion laughs, external entities), and at most MAX_CELLS cells, so a
-    sheet with millions of cells in one row cannot exhaust memory inside openpyxl."""
-    shown, cells = str(path), 0
+def _scan_xml(zf: zipfile.ZipFile, path: Path, infos) -> dict[str, bytes]:
+    """One pass over the XML parts, before any parser sees them: no DTD or entity declarations
+    anywhere (billion laughs, external entities), and at most MAX_CELLS cells, so a sheet with
+    millions of cells in one row cannot exhaust memory inside openpyxl. Small parts are read whole
+    and returned (the lean reader parses them from these bytes); large ones are scanned in chunks."""
+    shown, cells, kept, kept_bytes = str(path), 0, {}, 0
     try:
-        with zipfile.ZipFile(path) as zf:
-            for info in infos:
-                if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                    continue
-                is_sheet = info.filename.startswith("xl/worksheets/")
-                with zf.open(info) as fh:
-                    carry = b""
-                    while True:
-                        chunk = fh.read(_XML_SCAN_CHUNK)
-                        data = carry + chunk
-                        cut = data.rfind(b"<") if chunk else len(data)  # never split a tag's start
-                        cut = len(data) if cut <= 0 else cut
-                        head, carry = data[:cut], data[cut:]
-                        if _DTD.search(head):
-                            raise UnusableFile("file_unsafe", path=shown, detail="XML 含实体定义",
-                                              detail_en="the XML declares entities")
-                        if is_sheet:
-                            cells += len(_CELL_TAG.findall(head))
-                            if cells > MAX_CELLS:
-                                raise UnusableFile("file_unsafe", path=shown, detail=f"单元格超过 {MAX_CELLS:,} 个",
-                                                   detail_en=f"more than {MAX_CELLS:,} cells")
-                        if not chunk:
-                            break
+        for info in infos:
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            is_sheet = info.filename.startswith("xl/worksheets/")
+            if info.file_size <= KEEP_PART_BYTES and kept_bytes + info.file_size <= KEEP_TOTAL_BYTES:
+                data = zf.read(info)
+                cells = _scan(data, is_sheet, cells, shown)
+                kept[info.filename] = data
+                kept_bytes += len(data)
+                continue
+            with zf.open(info) as fh:
+                carry = b""
+                while True:
+                    chunk = fh.read(_XML_SCAN_CHUNK)
+                    data = carry + chunk
+                    cut = data.rfind(b"<") if chunk else len(data)  # never split a tag's start
+                    cut = len(data) if cut <= 0 else cut
+                    head, carry = data[:cut], data[cut:]
+                    cells = _scan(head, is_sheet, cells, shown)
+                    if not chunk:
+                        break
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise UnusableFile("file_corrupt", path=shown, detail=type(exc).__name__) from None
+    return kept
+
+
+def _scan(data: bytes, is_sheet: bool, cells: int, shown: str) -> int:
+    """Refuse DTDs and entity declarations; count a sheet's cells. Returns the cells counted so far."""
+    if _DTD.search(data):
+        raise UnusableFile("file_unsafe", path=shown, detail="XML 含实体定义", detail_en="the XML declares entities")
+    if is_sheet:
+        cells += len(_CELL_TAG.findall(data))
+        if cells > MAX_CELLS:
+            raise UnusableFile("file_unsafe", path=shown, detail=f"单元格超过 {MAX_CELLS:,} 个",
+                               detail_en=f"more than {MAX_CELLS:,} cells")
+    return cells
 
 
 def open_workbook(path: Path):
@@ -137,8 +161,8 @@ def open_workbook(path: Path):
     Plain workbooks go through the lean reader (``xlsx_fast``, same values, several times faster);
     anything it declines is read by openpyxl, which also names every kind of damage.
     """
-    check_file(path)
-    fast = open_fast(path)
+    parts = check_file(path)
+    fast = open_fast(path, parts)
     if fast is not None:
         fast.fallback = lambda: _open_openpyxl(path)
         return fast
