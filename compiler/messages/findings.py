@@ -249,6 +249,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "import_row_missing": (ERROR, "{table}中没有找到「{label}」行，该行的数字未读取。请核对报告是否漏了这一行。", "Row '{label}' was not found in {table}; its figures were not read. Check whether the report lacks this row."),
     "import_column_missing": (ERROR, "{table}中没有找到「{label}」列，该列的数字未读取。", "Column '{label}' was not found in {table}; its figures were not read."),
     "import_row_unknown": (ERROR, "{table}中「{found}」一行有数字，但不是官方表格的行，这些数字未读取。", "The row '{found}' of {table} holds figures but is no row of the official table; they were not read."),
+    "import_row_ragged": (ERROR, "{table}中「{label}」行的单元格比表头少，无法确定各数字属于哪一列，该行未读取。请核对原表格（可能是合并单元格被拆开或表格被分成了几段）。", "Row '{label}' of {table} has fewer cells than the header, so which column each figure belongs to cannot be told; the row was not read."),
     "import_row_twice": (ERROR, "{table}中「{label}」行出现了两次，且数字不同，无法确定哪一行正确。", "Row '{label}' appears twice in {table} with different figures; which is right cannot be told."),
     "import_table_unknown": (WARNING, "此表格不是官方表格（第一格为「{first}」），未读取。", "This table is none of the official tables (its first cell reads '{first}'); it was not read."),
     "import_text_skipped": (WARNING, "此处有 {count} 段文字不属于报告的各部分正文（第一段：「{first}」），未读取。", "{count} paragraph(s) here belong to no section's text (the first: '{first}'); they were not read."),

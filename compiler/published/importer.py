@@ -94,7 +94,7 @@ def read_published(report: PublishedReport, path: Path, format_override: str | N
 
     body = blocks[title_at + 1:] if title_at is not None else blocks
     body = _take_signature(result, body)
-    _read_tables(result, grids)
+    _read_tables(result, grids, _continuations(blocks))
     positions = _section_positions(body, fmt)
     _read_narrative(result, body, positions)
     result.findings = group_findings(result.findings)
@@ -215,16 +215,33 @@ def short_name(table: Table) -> str:
     return f"表{head}" if head and head in _NUMERALS else table.title
 
 
-def _read_tables(result: ReadResult, grids: list[TableGrid]) -> None:
+def _continuations(blocks: list) -> set[int]:
+    """Indexes (among the grids) of grids that directly follow another grid: the next page's part
+    of a table, which may hold too few labels to be recognised alone (a row broken by the page)."""
+    out, previous_was_table, n = set(), False, 0
+    for block in blocks:
+        if isinstance(block, TableGrid):
+            if previous_was_table:
+                out.add(n)
+            n += 1
+        previous_was_table = isinstance(block, TableGrid)
+    return out
+
+
+def _read_tables(result: ReadResult, grids: list[TableGrid], continuations: set[int]) -> None:
     """Each grid goes to the official table whose labels it carries most; the parts of a table
     broken over pages (or split by the portal) are joined in order."""
     fmt = result.format
     parts: dict[str, list[TableGrid]] = {t: [] for t in fmt.tables}
-    for grid in grids:
+    last: str | None = None
+    for n, grid in enumerate(grids):
         scores = {tid: table_score(t, grid) for tid, t in fmt.tables.items()}
         best = max(scores, key=lambda tid: scores[tid])
         if scores[best] >= 2:
             parts[best].append(grid)
+            last = best
+        elif n in continuations and last is not None:
+            parts[last].append(grid)
         elif any(t.strip() for row in grid.rows for t in row):
             result.note("import_table_unknown", sheet="表格", cell=f"第 {grids.index(grid) + 1} 个表格",
                         first=_first_text(grid))
@@ -237,8 +254,9 @@ def _read_tables(result: ReadResult, grids: list[TableGrid]) -> None:
             reading = TableReading()
             _fill(result, table, reading, missing_table=True)
             continue
-        joined = TableGrid([row for g in found for row in g.padded().rows],
-                           [o for g in found for o in g.padded().origins]).padded()
+        parts_padded = [g.padded() for g in found]
+        joined = TableGrid([row for g in parts_padded for row in g.rows], [o for g in parts_padded for o in g.origins],
+                           short=[n for g in parts_padded for n in g.short]).padded()
         reading = read_blocks_table(table, joined) if table.kind == "blocks" else read_grid_table(table, joined)
         _fill(result, table, reading)
         for block in reading.missing_blocks:
@@ -253,6 +271,9 @@ def _read_tables(result: ReadResult, grids: list[TableGrid]) -> None:
                         found=_clip(found_text))
         for text in reading.stray_rows:
             result.note("import_row_unknown", sheet=where, cell=_clip(text), found=_clip(text), table=where)
+        for leaf in reading.ragged:
+            place = _row_place(table, leaf.id, leaf.label, leaf.ancestors)
+            result.note("import_row_ragged", sheet=where, cell=place, label=place, table=where)
         for label in reading.twice:
             result.note("import_row_twice", sheet=where, cell=_clip(label), label=label, table=where)
 
@@ -337,7 +358,7 @@ def _missing_place(table: Table, key: tuple[str, ...], reading: TableReading, an
             return f"{block.caption} {row.label}"
         col = next(c for c in block.columns if c.id == key[2])
         return f"{block.caption} {col.label}"
-    if key[0] in {leaf.id for leaf in reading.missing_rows}:
+    if key[0] in {leaf.id for leaf in (*reading.missing_rows, *reading.ragged)}:
         return _row_place(table, key[0], table.row_label(key[0]), ancestry.get(key[0], ()))
     return next((leaf.label for leaf in reading.missing_columns if leaf.id == key[1]), table.column_label(key[1]))
 

@@ -24,6 +24,9 @@ class TableGrid:
     # True where the grid position is the top-left of its cell (False where a merge covers it)
     origins: list[list[bool]] = field(default_factory=list)
     caption: str = ""
+    # per row, how many positions at its end no cell covers (a row typed with fewer cells than the
+    # table has columns: which column each figure belongs to cannot be told)
+    short: list[int] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -35,7 +38,9 @@ class TableGrid:
         rows = [r + [""] * (width - len(r)) for r in self.rows]
         origins = self.origins or [[True] * len(r) for r in self.rows]
         origins = [o + [True] * (width - len(o)) for o in origins]
-        return TableGrid(rows, origins, self.caption)
+        short = self.short or [0] * len(self.rows)
+        short = [n + width - len(r) for n, r in zip(short, self.rows, strict=True)]
+        return TableGrid(rows, origins, self.caption, short)
 
 
 @dataclass
@@ -68,4 +73,5 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> TableGrid:
     width = max((c for (_, c) in grid), default=-1) + 1
     out = [[grid.get((r, c), ("", True))[0] for c in range(width)] for r in range(height)]
     origins = [[grid.get((r, c), ("", True))[1] for c in range(width)] for r in range(height)]
-    return TableGrid(out, origins)
+    short = [next((k for k in range(width) if (r, width - 1 - k) in grid), width) for r in range(height)]
+    return TableGrid(out, origins, short=short)

@@ -41,8 +41,11 @@ class Leaf:
     ancestors: tuple[str, ...]
 
     def forms(self) -> tuple[set[str], set[str]]:
-        exact = {normalize_label(x) for x in (self.label, *self.aliases) if x}
-        return exact, {lenient(x) for x in (self.label, *self.aliases) if x}
+        """The official wording (compared as the workbook reader does: spaces, line breaks and
+        full/half width aside), and the variants: the format's aliases and the lenient forms."""
+        exact = {normalize_label(self.label)} if self.label else set()
+        return exact, {lenient(x) for x in (self.label, *self.aliases) if x} | {
+            normalize_label(x) for x in self.aliases}
 
 
 def leaves_of(nodes: tuple[HeaderNode, ...], trail: tuple[str, ...] = ()) -> list[Leaf]:
@@ -71,7 +74,8 @@ def match_label(texts: list[str], leaf: Leaf) -> Match | None:
     for want_exact in (True, False):
         for start in range(len(texts) - 1, -1, -1):
             joined = "".join(texts[start:])
-            if (normalize_label(joined) in exact) if want_exact else (lenient(joined) in loose and lenient(joined)):
+            if (normalize_label(joined) in exact) if want_exact else (
+                    normalize_label(joined) in loose or (lenient(joined) and lenient(joined) in loose)):
                 return Match(start, want_exact, joined)
     return None
 
@@ -107,6 +111,37 @@ class TableReading:
     missing_blocks: list[str] = field(default_factory=list)
     stray_rows: list[str] = field(default_factory=list)  # rows with figures under no official label
     twice: list[str] = field(default_factory=list)  # rows found twice with different figures
+    ragged: list[Leaf] = field(default_factory=list)  # rows with fewer cells than the table: not read
+
+
+def mend_broken_rows(grid: TableGrid, leaves: list[Leaf]) -> TableGrid:
+    """Rows a page break cut in two (Word lets a row break across pages unless told not to): a
+    row with no figures whose label text is no label, which completes the label of the row above
+    it into one, is joined to that row. Only a label confirmed by the format is joined."""
+    rows = [list(r) for r in grid.rows]
+    keep = [True] * len(rows)
+    for r in range(1, len(rows)):
+        texts = row_texts(rows[r])
+        if not texts or any(t.strip() and looks_like_value(t) for t in rows[r]):
+            continue
+        plain = [t for _, t in texts]
+        if any(match_label(plain, leaf) for leaf in leaves):
+            continue
+        above = max((i for i in range(r) if keep[i]), default=None)
+        if above is None:
+            continue
+        joined = [a + b if b.strip() and normalize_label(b) != normalize_label(a) else a
+                  for a, b in zip(rows[above], rows[r], strict=True)]
+        before = [t for _, t in row_texts(rows[above])]
+        after = [t for _, t in row_texts(joined)]
+        if any(match_label(after, leaf) for leaf in leaves) and not any(match_label(before, leaf) for leaf in leaves):
+            rows[above] = joined
+            keep[r] = False
+    if all(keep):
+        return grid
+    pick = [i for i, k in enumerate(keep) if k]
+    return TableGrid([rows[i] for i in pick], [grid.origins[i] for i in pick] if grid.origins else [],
+                     grid.caption, [grid.short[i] for i in pick] if grid.short else [])
 
 
 def read_grid_table(table: Table, grid: TableGrid) -> TableReading:
@@ -115,6 +150,7 @@ def read_grid_table(table: Table, grid: TableGrid) -> TableReading:
     reading = TableReading()
     rows = leaves_of(table.row_tree)
     cols = leaves_of(table.column_tree)
+    grid = mend_broken_rows(grid, [leaf for leaf in rows if leaf.label])
     labelled = any(leaf.label for leaf in rows)
     texts = [row_texts(r) for r in grid.rows]
 
@@ -145,6 +181,11 @@ def read_grid_table(table: Table, grid: TableGrid) -> TableReading:
                 if _values_of(grid.rows[r]) != _values_of(grid.rows[found_rows[leaf.id]]):
                     reading.twice.append(leaf.label)
                 continue
+            if grid.short and grid.short[r]:
+                reading.ragged.append(leaf)
+                found_rows.setdefault(leaf.id, -1)
+                last = k
+                continue
             found_rows[leaf.id] = r
             last = k
             if not m.exact:
@@ -168,12 +209,12 @@ def read_grid_table(table: Table, grid: TableGrid) -> TableReading:
             reading.missing_columns.append(leaf)
     for row_leaf in rows:
         for col_leaf in cols:
-            at_row, at_col = found_rows.get(row_leaf.id), found_cols.get(col_leaf.id)
+            at_row, at_col = found_rows.get(row_leaf.id, -1), found_cols.get(col_leaf.id)
             reading.raw[(row_leaf.id, col_leaf.id)] = (
-                None if at_row is None or at_col is None else grid.rows[at_row][at_col])
-    used = set(found_rows.values())
+                None if at_row < 0 or at_col is None else grid.rows[at_row][at_col])
+    used = set(found_rows.values()) | data_rows
     for r in range(first_data, len(grid.rows)):
-        if r not in used and r not in data_rows and any(looks_like_value(t) and t.strip() for t in grid.rows[r]):
+        if r not in used and any(looks_like_value(t) and t.strip() for t in grid.rows[r]):
             reading.stray_rows.append("".join(t for _, t in texts[r]) or f"第 {r + 1} 行")
     return reading
 
@@ -230,6 +271,7 @@ def read_blocks_table(table: Table, grid: TableGrid) -> TableReading:
     under each caption, rows by their labels (unique across the blocks, so a missing caption
     loses nothing)."""
     reading = TableReading()
+    grid = mend_broken_rows(grid, [Leaf(n.id or "", n.label, n.aliases, ()) for b in table.blocks for n in b.rows])
     block_by_caption = {normalize_label(b.caption): b for b in table.blocks}
     block_by_lenient = {lenient(b.caption): b for b in table.blocks}
     current = None
