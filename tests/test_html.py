@@ -27,13 +27,16 @@ def test_language_title_and_six_sections(page):
         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
 
 
-def test_tables_have_captions_scoped_headers_and_scroll(page):
+def test_tables_are_named_by_their_heading_with_scoped_headers_and_scroll(page):
     _, _, doc = page
     tables = doc.xpath("//table")
     assert len(tables) == 3
     for table in tables:
-        assert table.xpath("caption")
+        assert not table.xpath("caption")  # the h2 above already shows the title: no repeated caption
+        heading = doc.get_element_by_id(table.get("aria-labelledby"))
+        assert heading.tag == "h2" and heading.getparent() is table.getparent().getparent()
         wrapper = table.getparent()
+        assert wrapper.get("aria-labelledby") == table.get("aria-labelledby")
         assert wrapper.get("role") == "region" and wrapper.get("tabindex") == "0"
         assert "table-wrap" in wrapper.get("class")
         for th in table.xpath(".//th"):
