@@ -19,11 +19,16 @@ import numbers
 import re
 from collections.abc import Callable
 
+from compiler.document.model import get_path
+
 Check = Callable[[object], bool]
 
 ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples"})
 SUPPORTED = ANNOTATIONS | {"type", "properties", "required", "additionalProperties", "items", "enum", "const",
                            "minimum", "pattern", "$ref"}
+
+
+_MISSING_REF = object()
 
 
 class _Unsupported(Exception):
@@ -120,12 +125,10 @@ class _Compiler:
         if not ref.startswith("#/"):
             raise _Unsupported(ref)
         if ref not in self.refs:
-            node: object = self.root
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(node, dict) or part not in node:
-                    raise _Unsupported(ref)
-                node = node[part]
+            parts = tuple(p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/"))
+            node = get_path(self.root, parts, default=_MISSING_REF)
+            if node is _MISSING_REF:
+                raise _Unsupported(ref)
             self.refs[ref] = lambda value: True  # a recursive reference sees the finished check below
             compiled = self.compile(node)
             self.refs[ref] = compiled
