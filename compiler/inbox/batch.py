@@ -24,8 +24,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from compiler.archive.entries import entry_from_compile
@@ -33,13 +33,13 @@ from compiler.archive.store import Entry
 from compiler.common.files import write_atomic
 from compiler.common.parallel import ordered_map
 from compiler.inbox.names import NameClaims, inside, report_base
+from compiler.inbox.reruns import LastRun, content_hash, last_run, run_fingerprint, source_key
 from compiler.messages.findings import Finding, UnusableFile, internal_error
 from compiler.messages.presentation import (
     display_width,
     findings_table,
     pad,
     sort_findings,
-    status_line,
 )
 from compiler.messages.texts import labels, text
 from compiler.pipeline import Options, compile_workbook
@@ -118,6 +118,8 @@ class CompileTask:
     options: Options
     lang: str
     keep_entry: bool = False  # --archive: a valid workbook's archive entry comes back with its row
+    sha256: str = ""
+    unchanged: dict | None = None  # the last run's row, when this workbook need not be compiled again
 
 
 @dataclass
@@ -137,6 +139,10 @@ class BatchRow:
     staged: list[str] = field(default_factory=list)
     report_text: str = ""
     entry: Entry | None = None  # for the archive (--archive), valid workbooks only
+    sha256: str = ""  # of the workbook's content: a re-run compiles only what changed
+    path: str = ""  # the workbook's absolute path, to find it again on the next run
+    reused: bool = False  # unchanged since the last run: its outputs were kept as they are
+    duplicate: str = ""  # the same agency and year in other workbooks of this run
 
 
 def _internal_message(exc: BaseException, lang: str) -> str:
@@ -146,6 +152,8 @@ def _internal_message(exc: BaseException, lang: str) -> str:
 def compile_one(task: CompileTask) -> BatchRow:
     """Compile one workbook into the staging folder; never raises."""
     path = Path(task.source)
+    if task.unchanged is not None:
+        return _reused(task)
     row = BatchRow(index=task.index, source=task.source)
     target = Path(task.staging) / f"{task.index}.docx"
     try:
@@ -175,20 +183,44 @@ def compile_one(task: CompileTask) -> BatchRow:
     return row
 
 
+def _reused(task: CompileTask) -> BatchRow:
+    last = task.unchanged or {}
+    known = set(BatchRow.__dataclass_fields__) - {"index", "source", "staged", "report_text", "duplicate", "entry"}
+    row = BatchRow(index=task.index, source=task.source, **{k: v for k, v in last.items() if k in known})
+    row.reused = True
+    return row
+
+
+RESAVE = {"file_xls", "file_et", "file_not_xlsx", "file_corrupt", "file_encrypted", "file_unsafe"}
+
+
 def error_report_text(path: Path, org: str, year, findings: list[Finding], lang: str) -> str:
-    """The error report of one workbook, to send back to the agency."""
+    """The error report of one workbook, for the coordinator to e-mail to the agency's clerk: what
+    to change and where, in plain words — no status words or codes, no paths of the coordinator's
+    machine (the workbook is named by its file name), and advice that fits the case."""
+    findings = [_named_by_file(f) for f in findings]
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
+    unusable = len(findings) == 1 and not findings[0].sheet and not findings[0].cell
     lines = [text("error_report_title", lang), "", text("error_report_workbook", lang, name=path.name),
-             text("error_report_unit", lang, org=org or "—", year=year or "—"), ""]
-    lines.append(status_line(path.name, errors, warnings, lang))
-    if findings and not findings[0].sheet and not findings[0].cell and len(findings) == 1:
-        lines.append("  " + findings[0].message(lang))  # an unusable file: one sentence
+             text("error_report_unit", lang, org=org or "—", year=year or "—"), "",
+             text("error_report_unreadable", lang) if unusable else
+             text("error_report_counts", lang, errors=errors, warnings=warnings)]
+    if unusable:
+        lines.append("  " + findings[0].message(lang))
+        closing = "error_report_closing_resave" if findings[0].code in RESAVE else "error_report_closing_unusable"
     else:
-        lines += findings_table(sort_findings(findings), lang)
-    lines.append("")
-    lines.append(text("error_report_closing", lang))
+        lines += findings_table(sort_findings(findings), lang, codes=False)
+        closing = "error_report_closing"
+    lines += ["", text(closing, lang)]
     return "\n".join(lines) + "\n"
+
+
+def _named_by_file(finding: Finding) -> Finding:
+    """The same finding with any file path cut to the file's name."""
+    params = {k: Path(v).name if k in ("path", "file") and isinstance(v, str) and v else v
+              for k, v in finding.params.items()}
+    return replace(finding, params=params)
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -221,12 +253,23 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
     staging = Path(tempfile.mkdtemp(prefix=".compile-staging-", dir=out_dir))
     claims = NameClaims()
     claims.claim("summary", (".csv", ".json"))  # the run's own files keep their names
+    last = last_run(out_dir / SUMMARY_JSON)
+    fingerprint = run_fingerprint(options, lang)
     rows: list[BatchRow] = []
     entries: list[Entry] = []
+
+    def task(index: int, path: Path) -> CompileTask:
+        digest = content_hash(path)
+        reusable = not force and not keep_entries  # the archive needs every valid workbook's entry
+        unchanged = last.unchanged(str(path), digest, fingerprint, out_dir) if reusable else None
+        return CompileTask(index, str(path), str(staging), options, lang, keep_entries, digest, unchanged)
+
     try:
-        tasks = (CompileTask(i, str(p), str(staging), options, lang, keep_entries) for i, p in enumerate(sources))
+        tasks = (task(i, p) for i, p in enumerate(sources))
         for row in ordered_map(compile_one, tasks, jobs, on_crash=_crashed):
-            _place(row, out_dir, claims, force, lang)
+            row.path = source_key(row.source)
+            row.sha256 = row.sha256 or content_hash(Path(row.source))
+            _place(row, out_dir, claims, force, lang, last.written_for(row.source))
             if row.entry is not None:
                 entries.append(row.entry)
             row.staged, row.report_text, row.entry = [], "", None
@@ -235,11 +278,30 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
                 on_row(row, len(rows), len(sources))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _remove_outdated(rows, out_dir, last)
     _mark_duplicates(rows, lang)
     csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
     write_atomic(csv_path, summary_csv(rows, lang))
-    write_atomic(json_path, summary_json(rows, lang))
+    write_atomic(json_path, summary_json(rows, lang, fingerprint))
     return BatchOutcome(out_dir, rows, csv_path, json_path, entries)
+
+
+def _written(row: BatchRow) -> set[str]:
+    return {n for n in (row.output, *row.extra_outputs, row.error_report) if n}
+
+
+def _remove_outdated(rows: list[BatchRow], out_dir: Path, last: LastRun) -> None:
+    """Files the last run wrote for a workbook that were not written (or kept) for it now: the
+    outputs of content that no longer exists, such as an error report whose errors were fixed."""
+    kept = set().union(*(_written(r) for r in rows)) if rows else set()
+    for row in rows:
+        if row.reused:
+            continue
+        for name in last.written_for(row.source) - kept:
+            try:
+                inside(out_dir, name).unlink(missing_ok=True)
+            except (OSError, ValueError):
+                pass  # not ours to worry about: the summary says what is current
 
 
 def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
@@ -253,18 +315,23 @@ def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
             names = "、".join(Path(r.source).name for r in group)
             note = text("same_unit_twice", lang, count=len(group), names=names)
             for row in group:
-                row.message = f"{row.message} {note}".strip()
+                row.duplicate = note
 
 
-def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: str) -> None:
-    """Move the staged report to its final name, or write the error report."""
+def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: str,
+           ours: Collection[str] = ()) -> None:
+    """Move the staged report to its final name, or write the error report. Files the last run
+    wrote for this same workbook (``ours``) are replaced; anyone else's only with ``force``."""
+    if row.reused:
+        claims.take(_written(row))
+        return
     base = report_base(row.org, row.year, Path(row.source).stem)
     if row.status == VALID:
         staged = [Path(p) for p in row.staged]
         suffixes = tuple(p.suffix for p in staged)
         name = claims.claim(base, suffixes)
         targets = [inside(out_dir, name + s) for s in suffixes]
-        existing = [t for t in targets if t.exists()]
+        existing = [t for t in targets if t.exists() and t.name not in ours]
         if existing and not force:
             row.status = SKIPPED
             row.message = text("not_overwritten", lang, name=existing[0].name)
@@ -275,7 +342,7 @@ def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: 
     elif row.report_text:
         suffix = text("error_report_suffix", lang)
         target = inside(out_dir, claims.claim(base, (suffix,)) + suffix)
-        if target.exists() and not force:
+        if target.exists() and target.name not in ours and not force:
             note = text("not_overwritten", lang, name=target.name)
             row.message = f"{row.message} {note}".strip()
             return
@@ -286,8 +353,10 @@ def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: 
 # --- summary ------------------------------------------------------------------------------------
 
 def _cells(row: BatchRow, lang: str) -> tuple[str, ...]:
+    reused = text("unchanged_since_last_run", lang) if row.reused else ""
+    note = " ".join(n for n in (reused, row.message, row.duplicate) if n)
     return (Path(row.source).name, row.org, str(row.year or ""), row.format, STATUS_LABEL[lang][row.status],
-            str(row.errors), str(row.warnings), row.output or row.error_report, row.message)
+            str(row.errors), str(row.warnings), row.output or row.error_report, note)
 
 
 def summary_table(rows: list[BatchRow], lang: str) -> list[str]:
@@ -313,7 +382,7 @@ def _inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def summary_json(rows: list[BatchRow], lang: str) -> bytes:
+def summary_json(rows: list[BatchRow], lang: str, fingerprint: str = "") -> bytes:
     units = []
     for row in rows:
         item = asdict(row)
@@ -322,7 +391,7 @@ def summary_json(rows: list[BatchRow], lang: str) -> bytes:
         item["status_label"] = STATUS_LABEL[lang][row.status]
         units.append(item)
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
-    report = {"total": len(rows), **counts, "units": units}
+    report = {"total": len(rows), **counts, "fingerprint": fingerprint, "units": units}
     return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

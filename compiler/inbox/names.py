@@ -72,6 +72,10 @@ class NameClaims:
     def __init__(self):
         self._taken: set[str] = set()
 
+    def take(self, names) -> None:
+        """Names already in use by this run (the kept outputs of an unchanged workbook)."""
+        self._taken |= {n.casefold() for n in names}
+
     def claim(self, base: str, suffixes: tuple[str, ...]) -> str:
         n = 1
         while True:

@@ -9,6 +9,7 @@ from compiler.messages.findings import ERROR, Finding
 from compiler.messages.texts import labels, text
 
 
+
 def severity_label(severity: str, lang: str) -> str:
     return labels("severities", lang)[0 if severity == ERROR else 1]
 
@@ -26,12 +27,15 @@ def status_line(name: str, errors: int, warnings: int, lang: str) -> str:
     return text("status_line", lang, status=status, name=name, errors=errors, warnings=warnings)
 
 
-def findings_table(findings: list[Finding], lang: str, limit: int | None = None) -> list[str]:
+def findings_table(findings: list[Finding], lang: str, limit: int | None = None, codes: bool = True) -> list[str]:
+    """The aligned table; without ``codes`` (for an agency's clerk) the third column says only
+    错误 or 警告."""
     shown = findings if limit is None else findings[:limit]
-    rows = [(f.sheet, f.cell, f"{severity_label(f.severity, lang)}:{f.code}", f.message(lang)) for f in shown]
+    rows = [(f.sheet, f.cell, f"{severity_label(f.severity, lang)}:{f.code}" if codes
+             else severity_label(f.severity, lang), f.message(lang)) for f in shown]
     if not rows:
         return []
-    head = labels("findings_columns", lang)
+    head = labels("findings_columns" if codes else "clerk_findings_columns", lang)
     widths = [max(display_width(r[i]) for r in rows + [head]) for i in range(3)]
     lines = ["  " + "  ".join(pad(h, w) for h, w in zip(head[:3], widths, strict=True)) + "  " + head[3]]
     for row in rows:

@@ -62,8 +62,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error_report_title": ("政府信息公开工作年度报告填报表校验结果", "Government information disclosure annual report — workbook check"),
     "error_report_workbook": ("工作簿：{name}", "Workbook: {name}"),
     "error_report_unit": ("机关名称：{org}    年度：{year}", "Organisation: {org}    Year: {year}"),
+    "error_report_counts": ("发现 {errors} 个错误（必须改正）、{warnings} 个警告（请核对）：",
+                            "{errors} error(s) to correct and {warnings} warning(s) to check:"),
+    "error_report_unreadable": ("该文件无法读取：", "The file cannot be read:"),
     "error_report_closing": ("请按以上说明在填报表中改正（黄色单元格为填写项），保存为 .xlsx 后重新报送。",
-                             "Please correct the workbook as described above, save it as .xlsx and send it again."),
+                             "Please correct the workbook as described above (yellow cells are for input), "
+                             "save it as .xlsx and send it again."),
+    "error_report_closing_resave": ("请在 Excel/WPS 中打开该文件，另存为 .xlsx（Excel 工作簿）后重新报送。",
+                                    "Please open the file in Excel/WPS, save it as .xlsx (Excel workbook) "
+                                    "and send it again."),
+    "error_report_closing_unusable": ("请按以上说明处理后重新报送。",
+                                      "Please deal with the problem described above and send the workbook again."),
+    "unchanged_since_last_run": ("未改动，沿用上次的结果。", "Unchanged since the last run; outputs kept."),
     "same_unit_twice": ("同一机关、年度有 {count} 份填报表：{names}，请确认以哪份为准。",
                         "Same organisation and year in {count} workbooks: {names}."),
     "not_overwritten": ("{name} 已存在，未覆盖（加 --force 覆盖）。", "{name} already exists; not overwritten (use --force)."),
@@ -82,6 +92,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 # key: (Chinese labels, English labels), in the order they are shown
 LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "findings_columns": (("工作表", "单元格", "代码", "说明"), ("Sheet", "Cell", "Code", "Message")),
+    "clerk_findings_columns": (("工作表", "单元格", "类型", "说明"), ("Sheet", "Cell", "Kind", "Message")),
     "severities": (("错误", "警告"), ("error", "warning")),
     "batch_statuses": (("通过", "有错误", "无法使用", "已跳过", "内部错误"),
                        ("valid", "invalid", "unusable", "skipped", "failed")),
