@@ -207,12 +207,12 @@ def error_report_text(path: Path, org: str, year, findings: list[Finding], lang:
              text("error_report_unreadable", lang) if unusable else
              text("error_report_counts", lang, errors=errors, warnings=warnings)]
     if unusable:
-        lines.append("  " + findings[0].message(lang))
-        closing = "error_report_closing_resave" if findings[0].code in RESAVE else "error_report_closing_unusable"
+        resave = findings[0].code in RESAVE  # advice fitting the file: save it again as .xlsx, or as said
+        lines += ["  " + findings[0].message(lang), "",
+                  text("error_report_closing_resave" if resave else "error_report_closing_unusable", lang)]
     else:
         lines += findings_table(sort_findings(findings), lang, codes=False)
-        closing = "error_report_closing"
-    lines += ["", text(closing, lang)]
+        lines += ["", text("error_report_closing", lang)]
     return "\n".join(lines) + "\n"
 
 

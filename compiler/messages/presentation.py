@@ -9,7 +9,6 @@ from compiler.messages.findings import ERROR, Finding
 from compiler.messages.texts import labels, text
 
 
-
 def severity_label(severity: str, lang: str) -> str:
     return labels("severities", lang)[0 if severity == ERROR else 1]
 
