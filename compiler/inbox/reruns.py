@@ -43,7 +43,13 @@ def source_key(path: Path | str) -> str:
 
 
 def run_fingerprint(options, lang: str) -> str:
-    """Everything besides the workbook an output depends on; another fingerprint rebuilds all."""
+    """Everything besides the workbook an output depends on; another fingerprint rebuilds all.
+
+    Empty (nothing is taken over) when the run compares with last year's reports from anything
+    but one workbook file (a folder, an archive): what they hold may change between runs."""
+    previous = options.previous
+    if previous is not None and not (isinstance(previous, (str, os.PathLike)) and Path(previous).is_file()):
+        return ""
     parts = {
         "compiler": __version__,
         "lang": lang,
@@ -51,7 +57,7 @@ def run_fingerprint(options, lang: str) -> str:
         "strict": options.strict,
         "outputs": sorted(options.outputs),
         "template": content_hash(options.template) if options.template else "",
-        "previous": content_hash(options.previous) if options.previous else "",
+        "previous": content_hash(Path(previous)) if previous is not None else "",
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -75,7 +81,8 @@ class LastRun:
     def unchanged(self, source: str, digest: str, fingerprint: str, out_dir: Path) -> dict | None:
         """The last run's row for ``source`` when nothing it depends on changed and its files exist."""
         unit = self.unit(source)
-        if (unit is None or not digest or unit.get("sha256") != digest or self.fingerprint != fingerprint
+        if (unit is None or not digest or unit.get("sha256") != digest or not fingerprint
+                or self.fingerprint != fingerprint
                 or unit.get("status") not in ("valid", "invalid", "unusable")):
             return None
         if not all((out_dir / name).is_file() for name in self.written_for(source)):
