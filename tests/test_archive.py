@@ -266,3 +266,30 @@ def test_previous_archive_without_an_archive_is_a_bad_argument(tmp_path, monkeyp
     book = write_workbook(tmp_path / "a.xlsx", valid_document())
     result = run("check", book, "--previous", "archive")
     assert result.exit_code == 2 and "年报档案.sqlite 不存在" in result.stderr
+
+
+def test_published_reports_of_last_year_serve_as_previous(coordinator):
+    from compiler.pipeline import compile_workbook
+
+    _, last, inbox, tmp = coordinator
+    published = tmp / "published"
+    published.mkdir()
+    for book in last.iterdir():
+        compile_workbook(book, output=published / book.with_suffix(".docx").name)
+    wrong = run("check", inbox / "市场监管局.xlsx", "--previous", published)
+    assert "未找到上一年度报告" in wrong.output  # its 2023 is under the old name, not joined without an alias
+    right = run("check", inbox / "文旅局.xlsx", "--previous", published)
+    assert right.exit_code == 0 and "跨年度" not in right.output
+    mismatch = run("check", inbox / "文旅局.xlsx", "--previous", published / "工商局-2023.docx")
+    assert mismatch.exit_code == 1 and "「临江区工商行政管理局」2023 年度" in mismatch.output
+
+
+def test_archive_messages_in_english(tmp_path):
+    book = write_workbook(tmp_path / "a.xlsx", valid_document("2021", 2023, "临江区档案局"))
+    archive = tmp_path / "a.sqlite"
+    added = run("archive", "add", book, "--archive", archive, lang="en")
+    assert "added  临江区档案局 2023 (2021, valid) ← a.xlsx" in added.output
+    listing = run("archive", "list", "--archive", archive, lang="en")
+    assert listing.output.splitlines()[0].split()[:3] == ["Organisation", "Year", "Format"]
+    missing = run("check", book, "--previous", tmp_path / "nope", lang="en")
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr

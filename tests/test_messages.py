@@ -27,6 +27,8 @@ from compiler.workbook.reader import GROUPED
 
 SOURCES = sorted((ROOT / "compiler").rglob("*.py"))
 # calls whose first argument is a message code
+# calls whose first argument is an interface text key
+TEXT_FIRST = {"text", "labels", "PreviousArgumentError"}
 CODE_FIRST = {"Finding", "UnusableFile", "RollupRefused", "TemplateProblem", "Refusal", "note", "_unusable", "problem"}
 
 
@@ -126,7 +128,7 @@ def test_every_interface_text_is_used_and_every_one_used_exists():
     used: dict[str, str] = {}
     for path in SOURCES:
         for node in ast.walk(_tree(path)):
-            if isinstance(node, ast.Call) and _name(node.func) in ("text", "labels") and node.args:
+            if isinstance(node, ast.Call) and _name(node.func) in TEXT_FIRST and node.args:
                 first = node.args[0]
                 for key in map(_string, [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]):
                     if key is not None:

@@ -179,3 +179,15 @@ def test_libreoffice_shows_the_stock_check_while_the_agency_types(next_2025, tmp
     rows = recalculated(typed, tmp_path, "主动公开")
     assert rows[5][5:7] == ["0", "请填写现行有效件数"]  # 规章: nothing typed yet
     assert rows[6][5:7] == ["12", "✗ 按上年应为 13"]
+
+
+def test_from_a_published_report(tmp_path):
+    from compiler.pipeline import compile_workbook
+
+    report = compile_workbook(SAMPLE_2021, output=tmp_path / "2024年报.docx").output
+    result = run("new", "--from", report, "-o", tmp_path / "2025.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "依据 2024 年度 2024年报.docx" in result.output
+    data = read_workbook(tmp_path / "2025.xlsx").data
+    assert data["tables"]["requests"]["carried_over"]["natural"] == 3
+    assert load_workbook(tmp_path / "2025.xlsx")["主动公开"]["F7"].value == "=12"

@@ -12,6 +12,7 @@ import click
 
 from compiler.cli import EXIT_DATA, EXIT_OK, EXIT_UNUSABLE, common_options
 from compiler.formats.definition import all_formats
+from compiler.messages.texts import labels, text
 
 ARCHIVE_HELP = "年报档案（SQLite 文件，默认当前文件夹的 年报档案.sqlite）。"
 
@@ -25,10 +26,6 @@ def _default(archive_path: Path | None) -> Path:
     from compiler.archive.store import DEFAULT_ARCHIVE
 
     return Path(archive_path) if archive_path else Path(DEFAULT_ARCHIVE)
-
-
-def _bad(exc, param: str) -> click.BadParameter:
-    return click.BadParameter(str(exc), param_hint=param)
 
 
 # --- --previous and --archive on compile / check / batch ----------------------------------------
@@ -46,7 +43,7 @@ def previous_lookup(previous: str | None, archive_path: Path | None, single: boo
     from compiler.archive.store import ArchiveError
 
     if archive_path is not None:
-        _open_or_fail(archive_path, lang, create=True)
+        _open_or_fail(archive_path, lang, create=True).close()  # refused now, not after compiling
     if previous is None:
         if archive_path is None:
             yield None
@@ -55,7 +52,7 @@ def previous_lookup(previous: str | None, archive_path: Path | None, single: boo
     try:
         with resolve_previous(previous, archive_path, single, jobs or 1) as resolved:
             for zh, en in zip(resolved.notes, resolved.notes_en, strict=True):
-                click.echo(("上一年度：" + zh) if lang == "zh" else ("Last year: " + en), err=True)
+                click.echo(text("previous_note", lang, note=zh, note_en=en), err=True)
             yield resolved.lookup
     except PreviousArgumentError as exc:
         raise click.BadParameter(exc.message(lang), param_hint="--previous") from None
@@ -96,24 +93,21 @@ def _put(archive_path: Path, entries: list, lang: str) -> None:
         with _open_or_fail(archive_path, lang, create=True) as archive:
             replaced = archive.put_many(entries)
     except ArchiveError as exc:
-        prefix = "无法写入档案：" if lang == "zh" else "Archive not written: "
-        click.echo(prefix + exc.finding.message(lang), err=True)
+        click.echo(text("archive_not_written", lang, message=exc.finding.message(lang)), err=True)
         sys.exit(EXIT_UNUSABLE)
     for entry, old in zip(entries, replaced, strict=True):
-        click.echo(_added_line(entry, old, archive_path, lang), err=True)
-
-
-def _added_line(entry, old, archive_path: Path, lang: str) -> str:
-    name = Path(entry.source).name
-    if lang == "en":
-        line = f"  archived  {entry.org} {entry.year} → {archive_path}"
+        line = text("archived", lang, org=entry.org, year=entry.year, name=Path(entry.source).name, path=archive_path)
         if old is not None:
-            line += f" (replaces the entry from {Path(old.source).name}, added {old.added[:16]})"
-        return line
-    line = f"  已存入档案  {entry.org} {entry.year} 年度（{name}）→ {archive_path}"
-    if old is not None:
-        line += f"（替换了 {old.added[:16].replace('T', ' ')} 从 {Path(old.source).name} 加入的记录）"
-    return line
+            line += text("archived_replaces", lang, name=Path(old.source).name, added=_when(old.added))
+        click.echo(line, err=True)
+
+
+def _when(added: str) -> str:
+    return added[:16].replace("T", " ")
+
+
+def _status(status: str, lang: str) -> str:
+    return dict(zip(("valid", "invalid"), labels("archive_statuses", lang), strict=True))[status]
 
 
 # --- compile archive ... -----------------------------------------------------------------------
@@ -121,9 +115,6 @@ def _added_line(entry, old, archive_path: Path, lang: str) -> str:
 @click.group("archive")
 def archive_group():
     """年报档案：各机关历年报告（SQLite），供跨年度核对和 compile new --from 使用。"""
-
-
-STATUS = {"zh": {"valid": "通过", "invalid": "有错误"}, "en": {"valid": "valid", "invalid": "invalid"}}
 
 
 @archive_group.command("add")
@@ -140,66 +131,52 @@ def archive_add(files, archive_path, format_id, jobs, lang):
     """
     from compiler.archive.entries import report_files
     from compiler.archive.previous import load_entry
-    from compiler.archive.store import Entry
+    from compiler.archive.store import ArchiveError, Entry
     from compiler.common.parallel import ordered_map
     from compiler.inbox.batch import default_jobs
 
-    zh = lang == "zh"
     missing = [f for f in files if not Path(f).exists()]
     if missing:
-        raise click.BadParameter(f"{missing[0]} 不存在。" if zh else f"{missing[0]} does not exist.",
-                                 param_hint="FILES")
+        raise click.BadParameter(text("path_missing", lang, path=missing[0]), param_hint="FILES")
     paths: list[Path] = []
     for f in files:
         paths += report_files(f) if Path(f).is_dir() else [Path(f)]
     if not paths:
-        raise click.BadParameter("没有找到可加入的文件（.xlsx、.json、.docx、.html、.pdf）。" if zh
-                                 else "No files to add (.xlsx, .json, .docx, .html, .pdf).", param_hint="FILES")
+        raise click.BadParameter(text("no_reports_to_add", lang), param_hint="FILES")
     target = _default(archive_path)
     _open_or_fail(target, lang, create=True).close()  # a bad archive is refused before anything is read
     jobs = max(1, min(jobs or default_jobs(), len(paths)))
     codes, entries = [], []
     for path, loaded in zip(paths, ordered_map(load_entry, [(p, format_id) for p in paths], jobs), strict=True):
         if not isinstance(loaded, Entry):
-            click.echo(f"{'无法使用' if zh else 'UNUSABLE'}  {path}：{loaded[0] if zh else loaded[1]}", err=True)
+            click.echo(text("unusable", lang, message=f"{path}：{loaded[0]}", message_en=f"{path}: {loaded[1]}"),
+                       err=True)
             codes.append(EXIT_UNUSABLE)
-            continue
-        if not loaded.key or not loaded.year:
-            click.echo(f"未加入  {path}：没有机关名称或年度。" if zh
-                       else f"NOT ADDED  {path}: no organisation or year.", err=True)
+        elif not loaded.key or not loaded.year:
+            click.echo(text("not_added_no_name", lang, path=path), err=True)
             codes.append(EXIT_DATA)
-            continue
-        entries.append(loaded)
-        codes.append(EXIT_OK if loaded.valid else EXIT_DATA)
+        else:
+            entries.append(loaded)
+            codes.append(EXIT_OK if loaded.valid else EXIT_DATA)
     replaced = []
     if entries:
-        from compiler.archive.store import ArchiveError
-
         try:
             with _open_or_fail(target, lang, create=True) as archive:
                 replaced = archive.put_many(entries)
         except ArchiveError as exc:
-            click.echo(exc.finding.message(lang), err=True)
+            click.echo(text("archive_not_written", lang, message=exc.finding.message(lang)), err=True)
             sys.exit(EXIT_UNUSABLE)
     for entry, old in zip(entries, replaced, strict=True):
-        status = STATUS[lang][entry.status]
-        if zh:
-            line = f"已加入  {entry.org} {entry.year} 年度（{entry.format} 格式，{status}）← {Path(entry.source).name}"
-            if not entry.valid:
-                line += f"：{entry.errors} 个错误，第一个：{entry.first_error}"
-            if old is not None:
-                line += (f"；替换了原记录（{STATUS[lang][old.status]}，来自 {Path(old.source).name}，"
-                         f"{old.added[:16].replace('T', ' ')} 加入）")
-        else:
-            line = f"added  {entry.org} {entry.year} ({entry.format}, {status}) ← {Path(entry.source).name}"
-            if not entry.valid:
-                line += f": {entry.errors} error(s), first: {entry.first_error}"
-            if old is not None:
-                line += (f"; replaces the entry from {Path(old.source).name} ({STATUS[lang][old.status]}, "
-                         f"added {old.added[:16]})")
+        line = text("archive_added", lang, org=entry.org, year=entry.year, format=entry.format,
+                    status=_status(entry.status, lang), name=Path(entry.source).name)
+        if not entry.valid:
+            line += text("archive_added_errors", lang, count=entry.errors, first=entry.first_error)
+        if old is not None:
+            line += text("archive_added_replaces", lang, status=_status(old.status, lang),
+                         name=Path(old.source).name, added=_when(old.added))
         click.echo(line)
-    click.echo((f"档案 {target}：加入 {len(entries)} 份，其中替换 {sum(o is not None for o in replaced)} 份。") if zh
-               else f"Archive {target}: {len(entries)} added, {sum(o is not None for o in replaced)} of them replaced.")
+    click.echo(text("archive_added_total", lang, path=target, count=len(entries),
+                    replaced=sum(o is not None for o in replaced)))
     sys.exit(max(codes, default=EXIT_OK))
 
 
@@ -218,7 +195,6 @@ def archive_list(archive_path, org, as_json, lang):
     with _open_or_fail(target, lang, create=False) as archive:
         entries = archive.entries(org)
         aliases = archive.alias_rows()
-    zh = lang == "zh"
     if as_json:
         click.echo(json.dumps({"archive": str(target), "reports": [
             {"org": e.org, "year": e.year, "format": e.format, "status": e.status, "errors": e.errors,
@@ -226,22 +202,17 @@ def archive_list(archive_path, org, as_json, lang):
             for e in entries], "aliases": [{"old": o, "new": n, "added": a} for o, n, a in aliases]},
             ensure_ascii=False, indent=2))
         return
-    head = ("机关名称", "年度", "格式", "状态", "错误", "警告", "来源文件", "加入时间") if zh else \
-        ("Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Source", "Added")
-    rows = [(e.org, str(e.year), e.format, STATUS[lang][e.status], str(e.errors), str(e.warnings),
-             Path(e.source).name, e.added[:16].replace("T", " ")) for e in entries]
+    head = labels("archive_columns", lang)
+    rows = [(e.org, str(e.year), e.format, _status(e.status, lang), str(e.errors), str(e.warnings),
+             Path(e.source).name, _when(e.added)) for e in entries]
     widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for line in [head, *rows]:
         click.echo("  ".join(pad(v, w) for v, w in zip(line, widths, strict=True)).rstrip())
     years = sorted({e.year for e in entries})
-    orgs = len({e.key for e in entries})
-    span = f"{years[0]}–{years[-1]}" if years else ""
-    if zh:
-        click.echo(f"共 {len(entries)} 份报告，{orgs} 个机关" + (f"，{span} 年度" if span else "") + "。")
-    else:
-        click.echo(f"{len(entries)} report(s) of {orgs} organisation(s)" + (f", {span}" if span else "") + ".")
+    span = text("archive_years", lang, first=years[0], last=years[-1]) if years else ""
+    click.echo(text("archive_listed_total", lang, count=len(entries), orgs=len({e.key for e in entries}), span=span))
     for old, new, _ in aliases:
-        click.echo(f"  曾用名  「{old}」→「{new}」" if zh else f"  renamed  {old} → {new}")
+        click.echo(text("archive_alias_row", lang, old=old, new=new))
 
 
 @archive_group.command("alias")
@@ -252,26 +223,17 @@ def archive_list(archive_path, org, as_json, lang):
 def archive_alias(old, new, archive_path, lang):
     """登记机关改名：旧名 新名。此后查找新名的上一年度时，也查找旧名下的报告。"""
     target = _default(archive_path)
-    zh = lang == "zh"
+    old, new = old.strip(), new.strip()
     with _open_or_fail(target, lang, create=True) as archive:
         try:
             before = archive.add_alias(old, new)
         except ValueError as exc:
-            reason = {"empty": ("机关名称不能为空。", "Names cannot be empty."),
-                      "same": ("旧名与新名相同（忽略空格和全角半角）。", "The old and new names are the same."),
-                      "loop": ("这样登记会形成循环（新名已登记为旧名的曾用名）。",
-                               "That would make a loop of renames.")}
-            zh_text, en_text = reason[str(exc)]
-            raise click.BadParameter(zh_text if zh else en_text, param_hint="OLD NEW") from None
-    if zh:
-        click.echo(f"已登记：「{old.strip()}」更名为「{new.strip()}」（档案 {target}）。"
-                   f"查找「{new.strip()}」的上一年度报告时也查找「{old.strip()}」的报告。")
-        if before:
-            click.echo(f"  原登记的「{old.strip()}」→「{before}」已被替换。")
-    else:
-        click.echo(f"Recorded: {old.strip()} was renamed {new.strip()} (archive {target}).")
-        if before:
-            click.echo(f"  The earlier entry {old.strip()} → {before} was replaced.")
+            reasons = {"empty": text("alias_empty", lang), "same": text("alias_same", lang),
+                       "loop": text("alias_loop", lang)}
+            raise click.BadParameter(reasons[str(exc)], param_hint="OLD NEW") from None
+    click.echo(text("alias_recorded", lang, old=old, new=new, path=target))
+    if before:
+        click.echo(text("alias_replaced", lang, old=old, before=before))
 
 
 # --- compile new --from ------------------------------------------------------------------------
@@ -281,26 +243,23 @@ def new_from(source: str, org: str, year: int | None, format_id: str | None, out
     """``compile new --from LAST``: next year's workbook of each agency found in LAST."""
     from compiler.archive.previous import ARCHIVE_WORD
 
-    zh = lang == "zh"
     if source == ARCHIVE_WORD:
         lasts = _lasts_from_archive(_default(archive_path), org, year, lang)
     else:
         path = Path(source)
         if not path.exists():
-            raise click.BadParameter(f"{path} 不存在。" if zh else f"{path} does not exist.", param_hint="--from")
+            raise click.BadParameter(text("path_missing", lang, path=path), param_hint="--from")
         lasts = _lasts_from_files(path, org, year, lang)
     if not lasts:
-        raise click.BadParameter("没有找到可作为上一年度的报告。" if zh else "No report of last year found.",
-                                 param_hint="--from")
+        raise click.BadParameter(text("no_last_year", lang) if year is None
+                                 else text("no_last_year_of", lang, year=year - 1), param_hint="--from")
     many = len(lasts) > 1 or (source == ARCHIVE_WORD and not org) or Path(source).is_dir()
     if many:
         if output.suffix.lower() == ".xlsx" or (output.exists() and not output.is_dir()):
-            raise click.BadParameter(f"{output} 应为文件夹：每个机关生成一个填报表。" if zh
-                                     else f"{output} must be a folder: one workbook per organisation.", param_hint="-o")
+            raise click.BadParameter(text("output_one_per_agency", lang, path=output), param_hint="-o")
         output.mkdir(parents=True, exist_ok=True)
     elif output.suffix.lower() != ".xlsx" and not output.is_dir():
-        raise click.BadParameter("输出文件应以 .xlsx 结尾（或给出文件夹）。" if zh
-                                 else "The output must end in .xlsx (or be a folder).", param_hint="-o")
+        raise click.BadParameter(text("output_xlsx_or_folder", lang), param_hint="-o")
     return _write_next_years(lasts, output, format_id, force, lang)
 
 
@@ -312,13 +271,12 @@ def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> li
             if org:
                 last = archive.find(org, year - 1) if year else archive.latest(org)
                 if last is None:
-                    wanted = f"{year - 1} 年度" if year else ""
-                    wanted_en = f"for {year - 1}" if year else ""
                     similar = archive.similar_names(org, year - 1) if year else []
-                    hint = ("；相近的名称：" + "、".join(similar)) if similar else ""
-                    raise click.BadParameter(f"档案 {path} 中没有「{org}」{wanted}的报告{hint}。" if lang == "zh"
-                                             else f"The archive {path} has no report of {org} {wanted_en}.",
-                                             param_hint="--org")
+                    sep = text("list_separator", lang)
+                    message = (text("archive_has_no_org", lang, path=path, org=org, year=year - 1,
+                                    similar=sep.join(similar) or text("none", lang)) if year
+                               else text("archive_has_no_org_at_all", lang, path=path, org=org))
+                    raise click.BadParameter(message, param_hint="--org")
                 return [last]
             entries = archive.entries()
     except ArchiveError as exc:
@@ -340,13 +298,13 @@ def _lasts_from_files(path: Path, org: str, year: int | None, lang: str) -> list
     for file, loaded in zip(files, ordered_map(load_entry, [(f, None) for f in files], jobs), strict=True):
         if isinstance(loaded, Entry) and loaded.key and loaded.year:
             entries.append(loaded)
-        else:
-            reason = (loaded[0] if lang == "zh" else loaded[1]) if not isinstance(loaded, Entry) else \
-                ("没有机关名称或年度。" if lang == "zh" else "no organisation or year.")
-            if not path.is_dir():
-                raise click.BadParameter(f"{file.name} 无法使用：{reason}" if lang == "zh"
-                                         else f"{file.name} is unusable: {reason}", param_hint="--from")
-            click.echo(f"{'已略过' if lang == 'zh' else 'skipped'}  {file.name}：{reason}", err=True)
+            continue
+        reason = (loaded[0], loaded[1]) if not isinstance(loaded, Entry) else \
+            (text("no_name_or_year", "zh"), text("no_name_or_year", "en"))
+        if not path.is_dir():
+            raise click.BadParameter(text("file_unusable", lang, name=file.name, reason=reason[0],
+                                          reason_en=reason[1]), param_hint="--from")
+        click.echo(text("file_skipped", lang, name=file.name, reason=reason[0], reason_en=reason[1]), err=True)
     if org:
         entries = [e for e in entries if e.key == org_key(org)]
     return _latest_per_agency(entries, year)
@@ -371,9 +329,9 @@ def _write_next_years(lasts: list, output: Path, format_id: str | None, force: b
     from compiler.inbox.names import NameClaims, inside, report_base
     from compiler.workbook.writer import save_workbook
 
-    zh = lang == "zh"
     claims = NameClaims()
     code = EXIT_OK
+    sep = text("group_separator", lang)
     for last in lasts:
         try:
             plan = next_year(last, format_id)
@@ -385,22 +343,14 @@ def _write_next_years(lasts: list, output: Path, format_id: str | None, force: b
         else:
             target = output
         if target.exists() and not force:
-            click.echo(f"{target} 已存在，未覆盖（加 --force 覆盖）。" if zh
-                       else f"{target} exists; not overwritten (use --force).", err=True)
+            click.echo(text("not_overwritten", lang, name=target), err=True)
             code = EXIT_DATA
             continue
         save_workbook(plan.format, plan.year, target, org=plan.org, document=plan.document, stocks=plan.stocks,
                       guide_notes=plan.guide_lines())
-        if zh:
-            click.echo(f"已生成 {plan.org} {plan.year} 年度填报表（{plan.format.id} 格式，"
-                       f"依据 {last.year} 年度 {Path(last.source).name}）：{target}")
-            click.echo("  已带入：" + "；".join(plan.carried))
-            if plan.not_carried:
-                click.echo("  未能带入：" + "；".join(plan.not_carried))
-        else:
-            click.echo(f"Wrote the {plan.year} workbook of {plan.org} ({plan.format.id} format, from "
-                       f"{last.year} {Path(last.source).name}): {target}")
-            click.echo("  carried: " + "; ".join(plan.carried))
-            if plan.not_carried:
-                click.echo("  not carried: " + "; ".join(plan.not_carried))
+        click.echo(text("next_year_written", lang, org=plan.org, year=plan.year, format=plan.format.id,
+                        last_year=last.year, name=Path(last.source).name, output=target))
+        click.echo(text("carried", lang, items=sep.join(plan.carried)))
+        if plan.not_carried:
+            click.echo(text("not_carried", lang, items=sep.join(plan.not_carried)))
     return code

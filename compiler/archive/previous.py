@@ -27,6 +27,7 @@ from compiler.checks.previous_year import check_previous_year
 from compiler.document.model import ReadResult, pointer
 from compiler.formats.definition import UnknownFormat, get_format
 from compiler.messages.findings import Finding, UnusableFile
+from compiler.messages.texts import text
 
 ARCHIVE_WORD = "archive"  # ``--previous archive`` / ``--from archive``
 
@@ -34,12 +35,12 @@ ARCHIVE_WORD = "archive"  # ``--previous archive`` / ``--from archive``
 class PreviousArgumentError(Exception):
     """``--previous`` names nothing usable: a bad argument (exit 2), nothing is compiled."""
 
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(zh)
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(text(key, "zh", **params))
 
     def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return text(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class PreviousLookup:
     entries: tuple[Entry, ...] = ()  # a report file given on the command line
     explicit: bool = False  # one file for one workbook: a mismatch is an error, not "not found"
     aliases: tuple[tuple[str, str], ...] = ()  # old → new keys, for the entries held in memory
+    label_en: str = ""
 
     def find(self, org: str, year: int) -> Entry | None:
         if self.archive is not None:
@@ -97,27 +99,20 @@ def resolve_previous(value: str | Path, archive_path: Path | None, single: bool,
     if value == ARCHIVE_WORD:
         path = Path(archive_path or DEFAULT_ARCHIVE)
         if not path.is_file():
-            raise PreviousArgumentError(
-                f"--previous archive：档案文件 {path} 不存在。请先用 compile archive add 加入各机关上一年度的报告，"
-                "或用 --archive 指定档案文件。",
-                f"--previous archive: the archive {path} does not exist. Add last year's reports with "
-                "`compile archive add` first, or name the archive with --archive.")
+            raise PreviousArgumentError("previous_archive_missing", path=path)
         _check_archive(path)
-        yield Resolved(PreviousLookup(label=f"档案 {path.name}", archive=path), [], [])
+        yield Resolved(PreviousLookup(label=text("the_archive", "zh", name=path.name),
+                                      label_en=text("the_archive", "en", name=path.name), archive=path), [], [])
         return
     path = Path(value)
     if not path.exists():
-        raise PreviousArgumentError(
-            f"--previous 指定的 {path} 不存在。请检查路径（可以是上一年度的填报表、数据文档、已发布的报告、"
-            f"存放这些文件的文件夹，或 {ARCHIVE_WORD} 表示年报档案）。",
-            f"--previous {path} does not exist. Give last year's workbook, data document or published report, "
-            f"a folder of them, or `{ARCHIVE_WORD}` for the archive.")
+        raise PreviousArgumentError("previous_missing", path=path)
     if path.is_file():
         try:
             lookup = lookup_for_file(path, explicit=single, aliases=aliases)
         except UnusableFile as exc:
-            raise PreviousArgumentError(f"--previous 指定的 {path.name} 无法使用：{exc.finding.message('zh')}",
-                                        f"--previous {path.name} is unusable: {exc.finding.message('en')}") from None
+            raise PreviousArgumentError("previous_file_unusable", name=path.name, reason=exc.finding.message("zh"),
+                                        reason_en=exc.finding.message("en")) from None
         yield Resolved(lookup, [], [])
         return
     workdir = Path(tempfile.mkdtemp(prefix="compile-previous-"))
@@ -138,7 +133,8 @@ def _check_archive(path: Path) -> None:
     try:
         Archive(path, create=False).close()
     except ArchiveError as exc:
-        raise PreviousArgumentError(exc.finding.message("zh"), exc.finding.message("en")) from None
+        raise PreviousArgumentError("previous_archive_refused", message=exc.finding.message("zh"),
+                                    message_en=exc.finding.message("en")) from None
 
 
 def _folder_lookup(folder: Path, temporary: Path, archive_path: Path | None, jobs: int) -> Resolved:
@@ -156,18 +152,18 @@ def _folder_lookup(folder: Path, temporary: Path, archive_path: Path | None, job
             notes_en.append(f"{path.name}: {loaded[1]}")
             continue
         if not loaded.key or not loaded.year:
-            notes.append(f"{path.name}：没有机关名称或年度，已略过。")
-            notes_en.append(f"{path.name}: no organisation or year; left out.")
+            notes.append(text("previous_no_name", "zh", name=path.name))
+            notes_en.append(text("previous_no_name", "en", name=path.name))
             continue
         key = (loaded.key, loaded.year)
         kept = chosen.get(key)
         if kept is None or (loaded.valid and not kept.valid):
             chosen[key] = loaded
         if kept is not None and kept.document.get("tables") != loaded.document.get("tables"):
-            notes.append(f"{path.name} 与 {Path(kept.source).name} 同为「{loaded.org}」{loaded.year} 年度但数字不同，"
-                         f"采用 {Path(chosen[key].source).name}。")
-            notes_en.append(f"{path.name} and {Path(kept.source).name} are both {loaded.org} {loaded.year} with "
-                            f"different figures; using {Path(chosen[key].source).name}.")
+            params = {"name": path.name, "other": Path(kept.source).name, "org": loaded.org, "year": loaded.year,
+                      "used": Path(chosen[key].source).name}
+            notes.append(text("previous_duplicate", "zh", **params))
+            notes_en.append(text("previous_duplicate", "en", **params))
     with Archive(temporary) as archive:
         archive.put_many(list(chosen.values()))
         for old, new in _alias_names(archive_path):
@@ -201,13 +197,12 @@ def previous_year_findings(result: ReadResult, lookup: PreviousLookup) -> list[F
             "org": org, "year": year, "last_year": year - 1})]
     if found is None:
         similar = lookup.similar_names(org, year - 1)
-        hint = ("档案中有相近的名称：" + "、".join(f"「{n}」" for n in similar)
-                + "；如为同一机关改名，请运行 compile archive alias 旧名 新名。") if similar else ""
-        hint_en = ("Similar names in the archive: " + ", ".join(similar)
-                   + "; if the agency was renamed, run `compile archive alias OLD NEW`.") if similar else ""
+        hint = text("similar_names_hint", "zh", names="、".join(f"「{n}」" for n in similar)) if similar else ""
+        hint_en = text("similar_names_hint", "en", names=", ".join(similar)) if similar else ""
         src = org_src
         return [Finding("previous_not_found", src.sheet if src else "", src.cell if src else "", {
-            "org": org, "year": year - 1, "where": lookup.label, "hint": hint, "hint_en": hint_en})]
+            "org": org, "year": year - 1, "where": lookup.label, "where_en": lookup.label_en or lookup.label,
+            "hint": hint, "hint_en": hint_en})]
     name = Path(found.source).name
     src = year_src
     if not found.valid:

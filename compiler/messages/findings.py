@@ -178,7 +178,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "previous_not_found": (
         WARNING,
         "未找到上一年度报告，跨年度检查未进行：{where} 中没有「{org}」{year} 年度的报告。{hint}",
-        "Last year's report not found; cross-year checks not run: {where} has no report of {org} for {year}. {hint_en}",
+        "Last year's report not found; cross-year checks not run: {where_en} has no report of {org} for {year}. {hint_en}",
     ),
     "previous_other_report": (
         ERROR,
