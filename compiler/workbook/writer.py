@@ -47,6 +47,7 @@ from compiler.workbook.layout import (
     narrative_header_row,
     previous_stock_columns,
 )
+from compiler.workbook.printing import PAGE_UNITS, set_up_page
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (1900 system, after its phantom leap day)
 
@@ -62,11 +63,13 @@ CHECK_FILL = PatternFill("solid", fgColor="E2EFDA")
 TITLE_FONT = Font(name="黑体", size=14, bold=True)
 HINT_FONT = Font(name="宋体", size=10, italic=True, color="595959")
 LABEL_FONT = Font(name="宋体", size=10)
+GUIDE_FONT = Font(name="宋体", size=11)
 HEADER_FONT = Font(name="宋体", size=10, bold=True)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 OK_MARK, BAD_MARK = "✓", "✗"
+PRINTED_NARRATIVE_ROWS = 20  # paragraph rows printed from a blank narrative sheet
 
 
 def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None = None,
@@ -85,8 +88,14 @@ def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None 
             table = fmt.tables[section.table]
             _table_sheet(ws, fmt, table, document)
             _previous_stocks(ws, table, [s for s in stocks if s.table == table.id], year)
+            header_rows = table_grid(table).header_rows
+            set_up_page(ws, ws.max_row, ws.max_column, pages_tall=0,
+                        title_rows=(TABLE_TOP, TABLE_TOP + header_rows - 1) if header_rows else None)
         else:
-            _narrative_sheet(ws, section, document)
+            written = _narrative_sheet(ws, section, document)
+            # the rows in use and room to write more: one page for a blank sheet, all of a filled one
+            set_up_page(ws, narrative_first_row(section) + max(written + 4, PRINTED_NARRATIVE_ROWS), 2,
+                        pages_tall=0, title_rows=(narrative_header_row(section),) * 2)
         ws.protection.sheet = True
         ws.protection.formatRows = False
         ws.protection.formatColumns = False
@@ -123,10 +132,14 @@ def _guide_sheet(wb: Workbook, fmt: Format, notes: Sequence[str] = ()) -> None:
         *notes,
     ]
     for i, line in enumerate(lines, start=3):
-        ws.cell(row=i, column=1, value=line).alignment = WRAP_LEFT
+        cell = ws.cell(row=i, column=1, value=line)
+        cell.alignment = WRAP_LEFT
+        cell.font = GUIDE_FONT
         ws.row_dimensions[i].height = 36
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = PAGE_UNITS
+    ws["A1"].alignment = WRAP_LEFT  # the long title wraps instead of running off the page
     ws.protection.sheet = True
+    set_up_page(ws, 2 + len(lines), 1)
 
 
 def _meta_sheet(wb: Workbook, year: int, org: str, document: dict | None) -> None:
@@ -155,8 +168,9 @@ def _meta_sheet(wb: Workbook, year: int, org: str, document: dict | None) -> Non
                                        error="请输入日期，如 2025-1-20（将显示为 2025年1月20日）。"), date_cell)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 44
+    ws.column_dimensions["C"].width = 40
     ws.protection.sheet = True
+    set_up_page(ws, meta_row(META_FIELDS[-1].id), 3)
 
 
 def _marker_sheet(wb: Workbook, fmt: Format) -> None:
@@ -373,7 +387,8 @@ def _size_columns(ws, table: Table, grid: Grid) -> None:
         ws.column_dimensions[address(1, TABLE_LEFT + i)[:-1]].width = w
 
 
-def _narrative_sheet(ws, section: Section, document: dict | None) -> None:
+def _narrative_sheet(ws, section: Section, document: dict | None) -> int:
+    """The sheet's fields and paragraph rows; returns how many paragraphs it was written with."""
     document = document or {}
     if section.fields:
         values = document.get("fields", {})
@@ -404,7 +419,8 @@ def _narrative_sheet(ws, section: Section, document: dict | None) -> None:
                                        error=f"请从下拉列表选择：{kinds}。"),
                     f"A{first}:A{first + max(NARRATIVE_ROWS, len(blocks)) + 400}")
     ws.column_dimensions["A"].width = 12
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = PAGE_UNITS
+    return len(blocks)
 
 
 def save_workbook(fmt: Format, year: int, path, org: str = "", document: dict | None = None,
