@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import zipfile
 
 import pytest
@@ -40,7 +41,8 @@ def test_only_the_pdf_writer_reports_pdf_failed(tmp_path):
 
 
 @pytest.fixture
-def fresh_prepared():
+def fresh_prepared(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing prepared in an earlier run either
     word._prepared.cache_clear()
     word._UNPREPARED.clear()
     yield
@@ -60,23 +62,25 @@ def test_renamed_python_docx_internals_fall_back_to_plain_docxtpl(fresh_prepared
     # the fast path as it would meet a python-docx release in which this private method is renamed
     # (python-docx's own public save, which the plain path uses, is left as it is)
     renamed = type("PackageWriter", (), {k: v for k, v in vars(PackageWriter).items() if k != private})
-    monkeypatch.setattr(word_prepared, "PackageWriter", renamed)
+    monkeypatch.setattr(word_prepared, "package_writer", lambda: renamed)
     assert word.render_docx(template, context) == expected
     assert word._prepared(str(template.resolve()), template.stat().st_mtime) is None
 
 
 def test_a_fast_path_failing_while_rendering_falls_back_too(fresh_prepared, monkeypatch):
-    from docx.opc.parts.coreprops import CorePropertiesPart
-
     context = build_context(get_format("2021"), valid_document(), tables_as=word.word_table)
     template = default_template("2021")
     expected = word.render_docx_plain(template, context)
     from compiler.render import word_prepared
 
     word.render_docx(template, context)  # prepared now
-    changed = type("CorePropertiesPart", (), {k: v for k, v in vars(CorePropertiesPart).items() if k != "load"})
-    monkeypatch.setattr(word_prepared, "CorePropertiesPart", changed)
+
+    def broken(members):
+        raise struct.error("a fault of the fast path")
+
+    monkeypatch.setattr(word_prepared, "_zip", broken)
     assert word.render_docx(template, context) == expected
+    assert word._prepared(str(template.resolve()), template.stat().st_mtime) is None  # plain from now on
 
 
 def test_the_workbook_year_and_date_limits_come_from_the_formats(tmp_path):

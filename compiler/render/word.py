@@ -9,18 +9,25 @@ batch parses and compiles each template once (docxtpl alone recompiles it for ev
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
+from compiler.common.user_cache import read_entry, write_entry
 from compiler.common.zips import deterministic_zip
+from compiler.render.word_prepared import PREPARED_VERSION, Prepared
 from compiler.render.word_tables import WordTable
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 MAX_REPEAT = 1000  # ``"x" * n`` beyond this in a template is a denial of service, not a report
 MAX_SIZE = 100_000  # no template expression may build a string or list longer than this
@@ -117,22 +124,56 @@ def template_bytes(path: Path) -> bytes:
 _UNPREPARED: set[tuple[str, float]] = set()  # templates whose fast path failed: plain docxtpl from then on
 
 
-@lru_cache(maxsize=8)
-def _prepared(path: str, mtime: float):
-    """The template prepared once per process (see ``word_prepared``); None when it cannot be.
+PREPARED_KIND = "prepared-templates"
 
-    The fast path leans on python-docx internals (``PackageWriter._write_*`` and the like); if a
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """What a prepared template depends on besides the template: this code and the two libraries
+    that prepare it (their files as installed; an upgrade rewrites them)."""
+    digest = hashlib.sha256(str(PREPARED_VERSION).encode())
+    for module in ("word.py", "word_prepared.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    for package, files in (("docxtpl", ("__init__.py", "template.py")),
+                           ("docx", ("__init__.py", "opc/pkgwriter.py", "oxml/coreprops.py"))):
+        spec = find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for name in files:
+                try:
+                    stat = (Path(folder) / name).stat()
+                except OSError:
+                    continue
+                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.digest()
+
+
+@lru_cache(maxsize=8)
+def _prepared(path: str, mtime: float) -> Prepared | None:
+    """The template prepared (see ``word_prepared``): from the user cache when it was prepared
+    before, else prepared now and kept there; None when it cannot be.
+
+    Preparing leans on python-docx internals (``PackageWriter._write_*`` and the like); if a
     release renames or changes them, preparing fails with whatever python-docx raises, and the
     plain docxtpl path, which only uses public APIs, takes over instead of every compile failing."""
     if (path, mtime) in _UNPREPARED:
         return None
+    data = _template_bytes(path, mtime)
+    key = hashlib.sha256(_code_fingerprint() + data).hexdigest()
+    cached = read_entry(PREPARED_KIND, key)
+    if cached is not None:
+        try:
+            return Prepared.from_bytes(cached)
+        except (ValueError, KeyError, TypeError, IndexError):  # damaged or from another version: prepare again
+            pass
     try:
-        from compiler.render.word_prepared import PreparedTemplate
+        from compiler.render.word_prepared import prepare
 
-        return PreparedTemplate(_template_bytes(path, mtime))
+        prepared = prepare(data, _set_properties)
     except Exception:  # NotPreparable, or python-docx internals that moved: the plain path works
         _UNPREPARED.add((path, mtime))
         return None
+    write_entry(PREPARED_KIND, key, prepared.to_bytes())
+    return prepared
 
 
 def render_docx(template: Path, context: dict) -> bytes:
@@ -142,10 +183,10 @@ def render_docx(template: Path, context: dict) -> bytes:
     prepared = _prepared(*key)
     if prepared is not None:
         try:
-            return prepared.render(context, report_environment(), _set_properties)
+            return prepared.render(context, report_environment(), _report_datetime)
         except TemplateError:
             raise  # the template's own fault: the plain path would fail the same way
-        except Exception:  # python-docx internals the fast path uses: fall back for good
+        except Exception:  # anything the fast path does not reproduce: the plain path, for good
             _UNPREPARED.add(key)
             _prepared.cache_clear()
     return render_docx_plain(template, context)
@@ -153,6 +194,8 @@ def render_docx(template: Path, context: dict) -> bytes:
 
 def render_docx_plain(template: Path, context: dict) -> bytes:
     """The same document through docxtpl's own render and save (the reference for the fast path)."""
+    from docxtpl import DocxTemplate
+
     tpl = DocxTemplate(io.BytesIO(template_bytes(template)))
     tpl.render(context, jinja_env=report_environment(), autoescape=True)
     _set_properties(tpl, context)

@@ -8,10 +8,12 @@ in Word.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from html import escape as _html_escape
 
 from compiler.document.values import xml_safe
-from compiler.formats.grid import Cell
+from compiler.formats.grid import Cell, Grid
 from compiler.render.context import FilledGrid
 from compiler.render.line_breaks import balanced, text_width, tokens, wrap
 
@@ -59,12 +61,18 @@ def column_widths(filled: FilledGrid) -> list[int]:
     for cell in grid.cells:
         text = filled.text(cell)
         if cell.colspan == 1 and text:
-            need[cell.col] = max(need[cell.col], max(text_width(t) for t in tokens(text)))
+            need[cell.col] = max(need[cell.col], widest_piece(text))
     inner = label_cols - 1
     widths = [_twips(n) for n in need]
     widths[inner] = 0
     widths[inner] = TEXT_WIDTH - sum(widths)
     return widths
+
+
+@lru_cache(maxsize=4096)
+def widest_piece(text: str) -> float:
+    """The width of the widest unbreakable piece of ``text`` (labels and figures recur in every report)."""
+    return max(text_width(t) for t in tokens(text))
 
 
 def cell_lines(cell: Cell | None, text: str, width: int, centred: bool) -> list[str]:
@@ -154,8 +162,42 @@ def kept_rows(filled: FilledGrid, widths: list[int]) -> set[int]:
 
 
 def table_xml(filled: FilledGrid) -> str:
-    grid = filled.grid
+    """The table's XML: its skeleton for these column widths (made once per format and widths,
+    since labels, spans and breaks do not change from report to report) with the figures put in."""
     widths = column_widths(filled)
+    parts, slots = _skeleton(filled.grid, tuple(widths))
+    out = [parts[0]]
+    texts = filled.texts
+    for (key, rpr), after in zip(slots, parts[1:], strict=True):
+        text = texts[key]
+        if text:
+            out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r>')
+        out.append(after)
+    return "".join(out)
+
+
+_SLOT = re.compile(r'<w:r>((?:<w:rPr>.*?</w:rPr>)?)<w:t xml:space="preserve">\ue000(\d+)\ue001</w:t></w:r>')
+_SKELETONS: dict[tuple[int, tuple[int, ...]], tuple[Grid, list[str], list[tuple[tuple[str, ...], str]]]] = {}
+
+
+def _skeleton(grid: Grid, widths: tuple[int, ...]) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
+    """The table's XML cut around each figure's run: static parts, and (figure key, run properties)
+    between them. Made with a mark in place of each figure, which is never broken into lines."""
+    cached = _SKELETONS.get((id(grid), widths))
+    if cached is not None and cached[0] is grid:
+        return cached[1], cached[2]
+    keys = [cell.key for cell in grid.value_cells()]
+    marked = FilledGrid(grid, {key: f"\ue000{i}\ue001" for i, key in enumerate(keys)}, "")
+    pieces = _SLOT.split(_table_xml(marked, list(widths)))
+    parts, slots = pieces[0::3], [(keys[int(i)], rpr) for rpr, i in zip(pieces[1::3], pieces[2::3], strict=True)]
+    if len(_SKELETONS) >= 64:
+        _SKELETONS.clear()
+    _SKELETONS[(id(grid), widths)] = (grid, parts, slots)
+    return parts, slots
+
+
+def _table_xml(filled: FilledGrid, widths: list[int]) -> str:
+    grid = filled.grid
     kept = kept_rows(filled, widths)
     starts = {(c.row, c.col): c for c in grid.cells}
     covering: dict[tuple[int, int], Cell] = {}
