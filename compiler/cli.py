@@ -16,7 +16,6 @@ import functools
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -127,6 +126,8 @@ def common_options(func):
             sys.exit(EXIT_DATA)
         except Exception as exc:  # the one place an unexpected failure becomes a sentence
             if debug:
+                import traceback
+
                 traceback.print_exc()  # only with --debug
             click.echo(internal_error(exc).message(lang), err=True)
             sys.exit(EXIT_INTERNAL)
@@ -187,7 +188,7 @@ def build(workbooks, output, format_id, template, strict, previous, archive_path
     给出文件夹、多个工作簿或通配符（如 inbox/*.xlsx）时批量编译：-o 为输出目录。
     """
     from compiler.archive.commands import archive_compiled, previous_lookup
-    from compiler.inbox.batch import is_batch
+    from compiler.inbox.inputs import is_batch
 
     batch = is_batch(workbooks)
     previous = click.get_current_context().with_resource(

@@ -35,6 +35,9 @@ def previous_lookup(previous: str | None, archive_path: Path | None, single: boo
                     lang: str) -> Iterator[object]:
     """The ``Options.previous`` of a run: ``--previous`` resolved, or the archive when only
     ``--archive`` is given. Bad values raise click.BadParameter (exit 2) before anything is compiled."""
+    if previous is None and archive_path is None:
+        yield None  # nothing to look up: a plain compile does not even import the archive
+        return
     from compiler.archive.previous import (
         ARCHIVE_WORD,
         PreviousArgumentError,

@@ -32,6 +32,9 @@ from compiler.archive.entries import entry_from_compile
 from compiler.archive.store import Entry
 from compiler.common.files import write_atomic
 from compiler.common.parallel import ordered_map
+from compiler.inbox.inputs import GLOB_CHARS as GLOB_CHARS
+from compiler.inbox.inputs import is_batch as is_batch
+from compiler.inbox.inputs import is_glob as _is_glob
 from compiler.inbox.names import NameClaims, inside, report_base
 from compiler.inbox.reruns import LastRun, content_hash, last_run, run_fingerprint, source_key
 from compiler.messages.findings import Finding, UnusableFile, internal_error
@@ -45,7 +48,6 @@ from compiler.messages.texts import labels, text
 from compiler.pipeline import Options, compile_workbook
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}  # the old ones are reported as unusable, not skipped
-GLOB_CHARS = set("*?[")
 SUMMARY_CSV, SUMMARY_JSON = "summary.csv", "summary.json"
 
 VALID, INVALID, UNUSABLE, SKIPPED, FAILED = "valid", "invalid", "unusable", "skipped", "failed"
@@ -54,16 +56,6 @@ STATUS_LABEL = {lang: dict(zip(STATUSES, labels("batch_statuses", lang), strict=
 
 
 # --- inputs -------------------------------------------------------------------------------------
-
-def is_batch(args: Iterable[Path]) -> bool:
-    """Several inputs, a folder or an unexpanded glob mean a batch; one file keeps the classic compile."""
-    args = list(args)
-    return len(args) > 1 or any(Path(a).is_dir() or _is_glob(a) for a in args)
-
-
-def _is_glob(arg) -> bool:
-    return not Path(arg).exists() and bool(GLOB_CHARS & set(str(arg)))
-
 
 def _wanted(path: Path) -> bool:
     name = path.name
