@@ -173,6 +173,8 @@ def _exit_code(codes: list[int]) -> int:
                    "每个机关只与自己的上一年度核对上年结转等跨年度数据。")
 @click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
+@click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
+              help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。")
 @click.option("--json", "write_json", is_flag=True, help="同时输出数据文档（.json）。")
 @click.option("--html", "write_html", is_flag=True, help="同时输出网页版（.html），用于门户网站发布。")
 @click.option("--pdf", "write_pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）。")
@@ -181,8 +183,8 @@ def _exit_code(codes: list[int]) -> int:
               help="批量编译时的并行进程数（默认：CPU 核数）。")
 @click.option("--force", is_flag=True, help="批量编译时覆盖输出目录中已存在的文件。")
 @common_options
-def build(workbooks, output, format_id, template, strict, previous, archive_path, write_json, write_html, write_pdf,
-          limit_errors, jobs, force, lang):
+def build(workbooks, output, format_id, template, strict, previous, archive_path, reuse_threshold, write_json,
+          write_html, write_pdf, limit_errors, jobs, force, lang):
     """校验工作簿并生成 Word 报告；有错误时不生成。
 
     给出文件夹、多个工作簿或通配符（如 inbox/*.xlsx）时批量编译：-o 为输出目录。
@@ -194,6 +196,7 @@ def build(workbooks, output, format_id, template, strict, previous, archive_path
     previous = click.get_current_context().with_resource(
         previous_lookup(previous, archive_path, not batch and len(workbooks) == 1, jobs, lang))
     options = Options(format_id=format_id, template=template, strict=strict, previous=previous,
+                      reuse_threshold=None if reuse_threshold is None else reuse_threshold / 100,
                       outputs=tuple(kind for kind, wanted in (("json", write_json), ("html", write_html),
                                                               ("pdf", write_pdf)) if wanted))
     if template is not None:
@@ -287,10 +290,12 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive
                    "每个机关只与自己的上一年度核对上年结转等跨年度数据。")
 @click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
+@click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
+              help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON 报告。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None)
 @common_options
-def check(workbooks, format_id, strict, previous, archive_path, as_json, limit_errors, lang):
+def check(workbooks, format_id, strict, previous, archive_path, reuse_threshold, as_json, limit_errors, lang):
     """只校验，不生成报告。
 
     给出文件夹、多个工作簿或通配符时逐个校验，最后显示汇总表；不写任何文件。
@@ -304,7 +309,8 @@ def check(workbooks, format_id, strict, previous, archive_path, as_json, limit_e
         raise click.BadParameter(text("no_workbooks_to_check", lang), param_hint="WORKBOOKS")
     previous = click.get_current_context().with_resource(
         previous_lookup(previous, archive_path, not many and len(paths) == 1, None, lang))
-    options = Options(format_id=format_id, strict=strict, previous=previous)
+    options = Options(format_id=format_id, strict=strict, previous=previous,
+                      reuse_threshold=None if reuse_threshold is None else reuse_threshold / 100)
     codes, reports, rows = [], [], []
     for index, path in enumerate(paths):
         row = BatchRow(index=index, source=str(path))
@@ -371,6 +377,46 @@ def import_command(report, output, format_id, force, limit_errors, lang):
     click.echo("  " + text("import_complete" if outcome.status == "complete" else "import_partial", lang))
     click.echo(f"  → {outcome.output}")
     sys.exit(EXIT_OK if not outcome.errors else EXIT_DATA)
+
+
+@cli.command("diff")
+@click.argument("last", type=click.Path(path_type=Path))
+@click.argument("this", type=click.Path(path_type=Path))
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="同时写出对照网页（两栏对照、改动标记、表格增减）。")
+@click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
+              help="章节文字与上年重复超过该百分比时提示（默认 50）。")
+@common_options
+def diff(last, this, html_out, reuse_threshold, lang):
+    """对照上一年度（LAST）与本年度（THIS）的填报表：文字重复率、沿用的年份、变化大的数字。"""
+    from compiler.common.files import write_atomic
+    from compiler.pipeline import read_checked
+    from compiler.review.compare import review
+    from compiler.review.diff_page import diff_page
+    from compiler.review.summary import review_lines
+
+    if html_out is not None and html_out.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(text("diff_page_not_html", lang), param_hint="--html")
+    read = {}
+    for role, path in (("last", last), ("this", this)):
+        try:
+            read[role] = read_checked(path)
+        except UnusableFile as exc:
+            _unusable(path, exc, lang)
+            sys.exit(EXIT_UNUSABLE)
+    (previous, previous_findings), (current, current_findings) = read["last"], read["this"]
+    for path, findings in ((last, previous_findings), (this, current_findings)):
+        errors = sum(1 for f in findings if f.is_error)
+        if errors:
+            click.echo(text("diff_with_errors", lang, file=path.name, errors=errors))
+    outcome = review(previous, current, last.name, with_stale=True,
+                     threshold=None if reuse_threshold is None else reuse_threshold / 100)
+    for line in review_lines(outcome, lang):
+        click.echo(line)
+    if html_out is not None:
+        write_atomic(html_out, diff_page(outcome, previous, current).encode("utf-8"))
+        click.echo(f"  → {html_out}")
+    sys.exit(EXIT_OK)
 
 
 @cli.command("rollup")

@@ -31,6 +31,8 @@ from compiler.render.context import build_context
 from compiler.render.pdf import PdfUnavailable, docx_to_pdf
 from compiler.render.web_page import report_html
 from compiler.render.word import render_docx, word_table
+from compiler.review.compare import ReviewSettings, review
+from compiler.review.stale_year import check_stale_years
 from compiler.template_lint.problems import LintReport
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class CompileResult:
     findings: list[Finding] = field(default_factory=list)
     output: Path | None = None
     extra_outputs: list[Path] = field(default_factory=list)
+    repeat_rate: float | None = None  # share of the narrative repeated from last year, when it was given
 
     @property
     def errors(self) -> list[Finding]:
@@ -87,6 +90,7 @@ class Options:
     # (each agency's own year − 1 from a file, a folder or the archive)
     previous: Path | PreviousLookup | None = None
     outputs: tuple[str, ...] = ()  # written beside the .docx: "json", "html", "pdf"
+    reuse_threshold: float | None = None  # share of a section repeated from last year that is reported
 
 
 def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadResult, list[Finding]]:
@@ -94,10 +98,10 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
     raises UnusableFile for files that hold no report we can read."""
     result = load_document(Path(path), options.format_id)
     findings = check_read(result)
-    if not any(f.is_error for f in findings):
-        findings += check_text_against_tables(result)
-        if options.previous:
-            findings += _previous_year_findings(result, options.previous)
+    findings += check_stale_years(result, ReviewSettings.of(result).stale)  # text alone: always
+    findings += check_text_against_tables(result)  # on the recomputed figures of the readable tables
+    if options.previous and not any(f.is_error for f in findings):
+        findings += _previous_year_findings(result, options.previous, options)
     if options.strict:
         findings = [replace(f, escalated=True) for f in findings]
     return result, findings
@@ -116,19 +120,39 @@ def check_read(result: ReadResult) -> list[Finding]:
     return findings
 
 
-def _previous_year_findings(result: ReadResult, previous: Path | PreviousLookup) -> list[Finding]:
+def _previous_year_findings(result: ReadResult, previous: Path | PreviousLookup,
+                            options: Options = Options()) -> list[Finding]:
     """Cross-year checks against this agency's own last year (``archive.previous``)."""
     from compiler.archive.previous import PreviousLookup, lookup_for_file, previous_year_findings
 
+    def review_against(last_year: ReadResult, name: str) -> list[Finding]:
+        return _year_review(result, last_year, name, options)
+
     if isinstance(previous, PreviousLookup):
-        return previous_year_findings(result, previous)
+        return previous_year_findings(result, previous, also=review_against)
     try:  # a plain path: that one report, which must be this agency's last year
         lookup = lookup_for_file(Path(previous), explicit=True)
     except UnusableFile as exc:
         where = result.sources.get(pointer("meta", "year"))
         return [Finding("previous_unusable", where.sheet if where else "", where.cell if where else "",
                         {"file": Path(previous).name, "detail": exc.finding.message()})]
-    return previous_year_findings(result, lookup)
+    return previous_year_findings(result, lookup, also=review_against)
+
+
+def _year_review(result: ReadResult, previous: ReadResult, previous_name: str, options: Options) -> list[Finding]:
+    """Copied text and figure jumps against last year; the measurements stay on the result for the
+    batch summary (its repeat-rate column)."""
+    compute_totals(previous.format, previous.data)  # an archived document may carry its totals as 0
+    outcome = review(previous, result, previous_name, threshold=options.reuse_threshold)
+    result.year_review = outcome
+    return outcome.findings
+
+
+def read_checked(path: Path, format_id: str | None = None) -> tuple[ReadResult, list[Finding]]:
+    """A report read (``load_document``) and checked (totals recomputed where its tables are
+    readable), without the narrative and cross-year checks: what ``compile diff`` compares."""
+    result = load_document(Path(path), format_id)
+    return result, check_read(result)
 
 
 def new_workbook(year: int, output: Path | str, org: str = "", format_id: str | None = None,
@@ -187,6 +211,8 @@ def compile_workbook(path: Path, output: Path | None = None, options: Options = 
         checked_template(options.template)
     result, findings = validate_workbook(path, options)
     outcome = CompileResult(source=path, format=result.format, data=result.data, findings=findings)
+    if result.year_review is not None:
+        outcome.repeat_rate = result.year_review.overall
     if not outcome.ok or not write:
         return outcome
     context = build_context(result.format, result.data, tables_as=word_table)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,8 +180,10 @@ def _alias_names(archive_path: Path | None) -> list[tuple[str, str]]:
 
 # --- the check ----------------------------------------------------------------------------------
 
-def previous_year_findings(result: ReadResult, lookup: PreviousLookup) -> list[Finding]:
-    """This workbook against its own agency's last year, found through ``lookup``."""
+def previous_year_findings(result: ReadResult, lookup: PreviousLookup,
+                           also: Callable[[ReadResult, str], list[Finding]] | None = None) -> list[Finding]:
+    """This workbook against its own agency's last year, found through ``lookup``; ``also(last_year,
+    name)`` adds the checks of another stage once last year is found (the year-over-year review)."""
     meta = result.data.get("meta", {})
     org, year = str(meta.get("org") or ""), meta.get("year")
     if not org_key(org) or not isinstance(year, int):
@@ -213,7 +215,7 @@ def previous_year_findings(result: ReadResult, lookup: PreviousLookup) -> list[F
     except UnknownFormat:
         return [Finding("previous_unusable", src.sheet if src else "", src.cell if src else "", {
             "file": name, "detail": f"格式 {found.format} 未知"})]
-    return check_previous_year(result, previous, name)
+    return check_previous_year(result, previous, name) + (also(previous, name) if also else [])
 
 
 def load_entry(task: tuple[Path, str | None]):

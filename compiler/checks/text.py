@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from compiler.document.figures import figure_cells, figure_value
+from compiler.document.figures import figure_cells, figure_readable, figure_value
 from compiler.document.model import ReadResult, pointer
 from compiler.document.values import chinese_int
 from compiler.formats.definition import Format
@@ -30,6 +30,8 @@ def check_text_against_tables(result: ReadResult) -> list[Finding]:
 def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int, sentence: str) -> list[Finding]:
     findings = []
     for check in fmt.text_checks:
+        if not figure_readable(fmt, result.data, check["figure"]):
+            continue  # a cell of its table still has to be corrected; its error says so
         for match in re.finditer(check["pattern"], sentence):
             stated = int(match.group(1)) if match.group(1).isdigit() else chinese_int(match.group(1))
             actual = figure_value(fmt, result.data, check["figure"])

@@ -20,6 +20,20 @@ def figure_cells(fmt: Format, name: str) -> list[tuple[str, ...]]:
     return [(*head, row, col) for row in spec["rows"] for col in spec["columns"]]
 
 
+def figure_readable(fmt: Format, data: dict, name: str) -> bool:
+    """Every cell of the figure is a number — totals recomputed, none resting on a cell that is not
+    a number (``compute_totals`` leaves those None) — so the figure is sound even while another
+    cell still has to be corrected."""
+    return all(all_numbers(get_path(data["tables"], path, None)) for path in figure_cells(fmt, name))
+
+
+def all_numbers(node) -> bool:
+    """Every value below ``node`` is a number (so ``compute_totals`` has totalled its table)."""
+    if isinstance(node, dict):
+        return all(all_numbers(v) for v in node.values())
+    return isinstance(node, (int, float)) and not isinstance(node, bool)
+
+
 def figure_value(fmt: Format, data: dict, name: str) -> int:
     return sum(get_path(data["tables"], path) for path in figure_cells(fmt, name))
 

@@ -57,6 +57,7 @@ class ReadResult:
     typed_totals: dict[str, object] = field(default_factory=dict)
     # values that could not be read at all (a published report missing a row): None in ``data``
     unread: set[str] = field(default_factory=set)
+    year_review: Any = None  # the comparison with last year (review.compare.Review), when one was made
 
     def note(self, code: str, pointer: str | None = None, sheet: str = "", cell: str = "", **params) -> None:
         if pointer is not None:

@@ -265,6 +265,7 @@ class Format:
     text_checks: tuple[dict, ...] = ()  # phrases in the narrative that state a figure
     summary_sentence: str = ""  # the generated sentence of the year's application figures
     previous_year_checks: tuple[dict, ...] = ()
+    year_review: dict = field(default_factory=dict)  # copied text, stale years, figure jumps (compiler.review)
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
@@ -314,6 +315,7 @@ def _format(raw: dict) -> Format:
         text_checks=tuple(raw.get("text_checks", ())),
         summary_sentence=raw.get("summary_sentence", ""),
         previous_year_checks=tuple(raw.get("previous_year_checks", ())),
+        year_review=raw.get("year_review", {}),
     )
 
 

@@ -124,6 +124,7 @@ class BatchRow:
     status: str = FAILED
     errors: int = 0
     warnings: int = 0
+    repeat_rate: float | None = None  # share of the narrative repeated from last year, when last year was given
     output: str = ""  # the report written (file name inside the output folder)
     extra_outputs: list[str] = field(default_factory=list)
     error_report: str = ""  # the error report written, for invalid and unusable workbooks
@@ -164,6 +165,7 @@ def compile_one(task: CompileTask) -> BatchRow:
     row.year = meta.get("year") if isinstance(meta.get("year"), int) else None
     row.format = result.format.id if result.format else ""
     row.errors, row.warnings = len(result.errors), len(result.warnings)
+    row.repeat_rate = result.repeat_rate
     if result.ok and result.output:
         row.status = VALID
         row.staged = [str(result.output), *map(str, result.extra_outputs)]
@@ -348,7 +350,8 @@ def _cells(row: BatchRow, lang: str) -> tuple[str, ...]:
     reused = text("unchanged_since_last_run", lang) if row.reused else ""
     note = " ".join(n for n in (reused, row.message, row.duplicate) if n)
     return (Path(row.source).name, row.org, str(row.year or ""), row.format, STATUS_LABEL[lang][row.status],
-            str(row.errors), str(row.warnings), row.output or row.error_report, note)
+            str(row.errors), str(row.warnings), "" if row.repeat_rate is None else f"{row.repeat_rate * 100:.0f}%",
+            row.output or row.error_report, note)
 
 
 def summary_table(rows: list[BatchRow], lang: str) -> list[str]:

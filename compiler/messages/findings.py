@@ -160,6 +160,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "「{label}」现行有效件数为 {current}，按上年 {previous} + 本年制发 {added} − 本年废止 {removed} 应为 {expected}（上年：{file}）。如有修订等情况可忽略，否则请核对。",
         "'{label}' in force is {current}; last year's {previous} + {added} issued − {removed} repealed gives {expected} ({file}). Ignore if amendments explain it.",
     ),
+    "text_reused": (
+        WARNING,
+        "「{heading}」有 {share}% 的文字与上一年度报告（{file}）相同，超过 {threshold}%{copied}。{example}评议中重复率过高会被扣分，请结合本年度工作重新撰写。",
+        "'{heading}' repeats {share}% of last year's report ({file}), more than {threshold}%{copied_en}.{example_en} Evaluations deduct points for copied reports; rewrite it for this year.",
+    ),
+    "stale_year": (
+        WARNING,
+        "「{sentence}」写的是「{mention}」，而本报告为 {year} 年度：可能沿用了上一年度的文字。如指本年度，请改为 {year} 年；如确指上一年度，请写明比较关系（如「较{previous}年」）。",
+        "'{sentence}' says '{mention}' but this is the {year} report: probably last year's text left in. Write {year} if this year is meant, or make the comparison explicit.",
+    ),
+    "figure_jump": (
+        WARNING,
+        "「{label}」由上年的 {previous} 变为 {current}，{how}（上年：{file}）。请核对单位和录入是否有误；如属实可忽略。",
+        "'{label}' went from {previous} last year to {current} ({how_en}; last year: {file}). Check units and typing; ignore if real.",
+    ),
     "previous_unusable": (
         WARNING,
         "未做跨年度核对：--previous 指定的上一年度填报表 {file} 无法使用。{detail}",

@@ -34,6 +34,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "blank_org": ("空白", "blank"),  # names a blank workbook written without --org or -o
     "workbook_written": ("已生成 {format} 格式（{source}）{year} 年度填报表：{output}",
                          "Wrote the {year} workbook in the {format} format ({source}): {output}"),
+    # last year against this year (compile diff)
+    "diff_page_not_html": ("对照网页应以 .html 结尾。", "The comparison page must end in .html."),
+    "diff_with_errors": ("注意：{file} 有 {errors} 个错误（compile check 可查看），未能读取的数字不作比较。",
+                         "Note: {file} has {errors} error(s) (see `compile check`); unreadable figures are not compared."),
     # importing a published report
     "import_complete": ("导入结果：完整", "Import: complete"),
     "import_partial": ("导入结果：不完整（未读取的内容见上）", "Import: partial (see above for what was not read)"),
@@ -154,8 +158,9 @@ LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "severities": (("错误", "警告"), ("error", "warning")),
     "batch_statuses": (("通过", "有错误", "无法使用", "已跳过", "内部错误"),
                        ("valid", "invalid", "unusable", "skipped", "failed")),
-    "batch_columns": (("工作簿", "机关名称", "年度", "格式", "状态", "错误数", "警告数", "输出文件", "说明"),
-                      ("Workbook", "Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Output", "Note")),
+    "batch_columns": (("工作簿", "机关名称", "年度", "格式", "状态", "错误数", "警告数", "与上年重复率", "输出文件", "说明"),
+                      ("Workbook", "Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Repeated", "Output",
+                       "Note")),
     "archive_statuses": (("通过", "有错误"), ("valid", "invalid")),
     "archive_columns": (("机关名称", "年度", "格式", "状态", "错误", "警告", "来源文件", "加入时间"),
                         ("Organisation", "Year", "Format", "Status", "Errors", "Warnings", "Source", "Added")),
