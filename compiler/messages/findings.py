@@ -168,7 +168,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "stale_year": (
         WARNING,
         "「{sentence}」写的是「{mention}」，而本报告为 {year} 年度：可能沿用了上一年度的文字。如指本年度，请改为 {year} 年；如确指上一年度，请写明比较关系（如「较{previous}年」）。",
-        "'{sentence}' says '{mention}' but this is the {year} report: probably last year's text left in. Write {year} if this year is meant, or make the comparison explicit.",
+        "'{sentence}' says '{mention}' but this is the {year} report: probably last year's text left in. Write {year} if this year is meant, or make the comparison explicit (e.g. 较{previous}年, compared with {previous}).",
     ),
     "figure_jump": (
         WARNING,
