@@ -19,7 +19,7 @@ from compiler.document.figures import (
     summary_sentence,
     summary_tables,
 )
-from compiler.document.model import ReadResult
+from compiler.document.model import ReadResult, get_path
 from compiler.document.values import format_value
 from compiler.formats.grid import Cell, table_grid
 from compiler.review.compare import Review
@@ -133,15 +133,6 @@ def _narrative_section(review: Review, previous: ReadResult, current: ReadResult
     return out
 
 
-def _value(values: dict | None, key: tuple[str, ...]):
-    node = values
-    for part in key:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _cell_attrs(cell: Cell, head: bool) -> str:
     attrs = []
     if cell.role != "value":
@@ -172,7 +163,7 @@ def _table_section(review: Review, previous: ReadResult, current: ReadResult, se
                 cells.append(f"<{tag}{_cell_attrs(cell, head)}>{escape(cell.text)}</{tag}>")
                 continue
             spec = table.spec_for(cell.key)
-            now, before = _value(now_values, cell.key), _value(before_values, cell.key)
+            now, before = get_path(now_values, cell.key, None), get_path(before_values, cell.key, None)
             text = escape(format_value(now, spec)) if isinstance(now, (int, float)) else escape(str(now or ""))
             classes = []
             if isinstance(now, (int, float)) and isinstance(before, (int, float)) and now != before:
