@@ -21,7 +21,7 @@ def check_text_against_tables(result: ReadResult) -> list[Finding]:
     fmt, data = result.format, result.data
     findings = []
     for section in fmt.narrative_sections():
-        for index, block in enumerate(data["sections"].get(section.id, [])):
+        for index, block in enumerate(data["sections"].get(section.id) or []):  # None: not found
             for sentence in _SENTENCE_END.split(block["text"]):
                 findings += _check_sentence(result, fmt, section.id, index, sentence)
     return findings

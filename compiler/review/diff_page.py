@@ -60,7 +60,7 @@ COPIED = "≡ 与上年相同"
 def _blocks(result: ReadResult, section_id: str) -> list[tuple[str, str]]:
     """(kind, text) of a section; the generated application summary shown as the sentence it makes."""
     out = []
-    for block in result.data.get("sections", {}).get(section_id, []):
+    for block in result.data.get("sections", {}).get(section_id) or []:
         text = block.get("text", "")
         if block.get("kind") == "summary":
             readable = all(all_numbers(result.data["tables"].get(t, {})) for t in summary_tables(result.format))

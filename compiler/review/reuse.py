@@ -92,7 +92,7 @@ class SectionReuse:
 
 def paragraphs(result: ReadResult, section_id: str) -> list[tuple[int, str]]:
     """(position, text) of the paragraphs the agency wrote in a section."""
-    blocks = result.data.get("sections", {}).get(section_id, [])
+    blocks = result.data.get("sections", {}).get(section_id) or []  # None: a section not found
     return [(i, b["text"]) for i, b in enumerate(blocks) if b.get("kind") in COUNTED_KINDS and b.get("text")]
 
 

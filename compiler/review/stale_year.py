@@ -61,7 +61,7 @@ def check_stale_years(current: ReadResult, rules: StaleRules) -> list[Finding]:
         return []
     findings = []
     for section in current.format.narrative_sections():
-        for index, block in enumerate(current.data.get("sections", {}).get(section.id, [])):
+        for index, block in enumerate(current.data.get("sections", {}).get(section.id) or []):
             if not block.get("text"):
                 continue
             sheet, cell = current.place(pointer("sections", section.id, index, "text"))
