@@ -327,14 +327,17 @@ def _latest_per_agency(entries: list, year: int | None) -> list:
 
 
 def _write_next_years(lasts: list, output: Path, format_id: str | None, force: bool, lang: str) -> int:
+    """One workbook per entry: names claimed here in order, the workbooks written in parallel."""
     from compiler.archive.next_year import next_year
+    from compiler.common.parallel import ordered_map
     from compiler.formats.definition import UnknownFormat
+    from compiler.inbox.batch import default_jobs
     from compiler.inbox.names import NameClaims, inside, report_base
-    from compiler.workbook.writer import save_workbook
 
     claims = NameClaims()
     code = EXIT_OK
     sep = text("group_separator", lang)
+    jobs: list[tuple] = []
     for last in lasts:
         try:
             plan = next_year(last, format_id)
@@ -349,11 +352,25 @@ def _write_next_years(lasts: list, output: Path, format_id: str | None, force: b
             click.echo(text("not_overwritten", lang, name=target), err=True)
             code = EXIT_DATA
             continue
-        save_workbook(plan.format, plan.year, target, org=plan.org, document=plan.document, stocks=plan.stocks,
-                      guide_notes=plan.guide_lines())
+        jobs.append((plan, last, target))
+    tasks = [(plan.format.id, plan.year, str(target), plan.org, plan.document, tuple(plan.stocks),
+              tuple(plan.guide_lines())) for plan, _, target in jobs]
+    for (plan, last, target), _ in zip(jobs, ordered_map(_write_one, tasks, max(1, min(default_jobs(), len(tasks)))),
+                                       strict=True):
         click.echo(text("next_year_written", lang, org=plan.org, year=plan.year, format=plan.format.id,
                         last_year=last.year, name=Path(last.source).name, output=target))
         click.echo(text("carried", lang, items=sep.join(plan.carried)))
         if plan.not_carried:
             click.echo(text("not_carried", lang, items=sep.join(plan.not_carried)))
     return code
+
+
+def _write_one(task: tuple) -> str:
+    """Write one next-year workbook (runs in a worker)."""
+    from compiler.formats.definition import get_format
+    from compiler.workbook.writer import save_workbook
+
+    format_id, year, target, org, document, stocks, guide = task
+    save_workbook(get_format(format_id), year, Path(target), org=org, document=document, stocks=stocks,
+                  guide_notes=guide)
+    return target
