@@ -293,3 +293,32 @@ def test_archive_messages_in_english(tmp_path):
     assert listing.output.splitlines()[0].split()[:3] == ["Organisation", "Year", "Format"]
     missing = run("check", book, "--previous", tmp_path / "nope", lang="en")
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from compiler.archive import store
+    calls = []
+    def dying_clock():
+        calls.append(1)
+        if len(calls) == 2:  # the second entry of the transaction: the process is killed mid-write
+            os.kill(os.getpid(), signal.SIGKILL)
+        return "2025-01-01T00:00:00+00:00"
+    store._now = dying_clock
+    with store.Archive(sys.argv[1]) as archive:
+        archive.put_many([store.Entry(org=name, year=2024, format="2021", status="valid", source="x.xlsx",
+                                      source_kind="xlsx", document={{}}) for name in ("乙局", "丙局")])
+""")
+
+
+def test_a_process_killed_mid_write_loses_nothing(tmp_path):
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as archive:
+        archive.put(entry("甲局"))
+    killed = subprocess.run([sys.executable, "-c", KILLER.format(root=str(ROOT)), str(path)], capture_output=True)
+    assert killed.returncode == -9
+    with Archive(path) as archive:  # the half-done transaction is rolled back on the next open
+        assert [e.org for e in archive.entries()] == ["甲局"]
+        archive.put(entry("丁局"))
+        assert {e.org for e in archive.entries()} == {"甲局", "丁局"}

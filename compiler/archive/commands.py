@@ -84,12 +84,13 @@ def archive_compiled(archive_path: Path, path: Path, result, lang: str) -> None:
 
 
 def archive_entries(archive_path: Path, entries: list, lang: str) -> None:
-    """A batch's valid results, added in one transaction at the end of the run."""
+    """A batch's valid results, added in one transaction at the end of the run: one line for the
+    run, and one for each agency and year that replaced an earlier entry."""
     if entries:
-        _put(archive_path, entries, lang)
+        _put(archive_path, entries, lang, each=False)
 
 
-def _put(archive_path: Path, entries: list, lang: str) -> None:
+def _put(archive_path: Path, entries: list, lang: str, each: bool = True) -> None:
     from compiler.archive.store import ArchiveError
 
     try:
@@ -99,10 +100,15 @@ def _put(archive_path: Path, entries: list, lang: str) -> None:
         click.echo(text("archive_not_written", lang, message=exc.finding.message(lang)), err=True)
         sys.exit(EXIT_UNUSABLE)
     for entry, old in zip(entries, replaced, strict=True):
+        if not each and old is None:
+            continue
         line = text("archived", lang, org=entry.org, year=entry.year, name=Path(entry.source).name, path=archive_path)
         if old is not None:
             line += text("archived_replaces", lang, name=Path(old.source).name, added=_when(old.added))
         click.echo(line, err=True)
+    if not each:
+        click.echo(text("archive_added_total", lang, path=archive_path, count=len(entries),
+                        replaced=sum(o is not None for o in replaced)), err=True)
 
 
 def _when(added: str) -> str:
