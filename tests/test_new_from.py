@@ -191,3 +191,20 @@ def test_from_a_published_report(tmp_path):
     data = read_workbook(tmp_path / "2025.xlsx").data
     assert data["tables"]["requests"]["carried_over"]["natural"] == 3
     assert load_workbook(tmp_path / "2025.xlsx")["主动公开"]["F7"].value == "=12"
+
+
+def test_from_the_whole_archive_one_per_agency_of_the_latest_year(tmp_path):
+    archive = tmp_path / "a.sqlite"
+    books = tmp_path / "books"
+    books.mkdir()
+    write_workbook(books / "old-name.xlsx", valid_document("2021", 2023, "临江区工商行政管理局"))
+    write_workbook(books / "new-name.xlsx", valid_document("2021", 2024, "临江区市场监督管理局"))
+    write_workbook(books / "water.xlsx", valid_document("2021", 2024, "临江区水利局"))
+    write_workbook(books / "gone.xlsx", valid_document("2021", 2022, "临江区撤并局"))
+    assert run("archive", "add", books, "--archive", archive).exit_code == 0
+    assert run("archive", "alias", "临江区工商行政管理局", "临江区市场监督管理局", "--archive", archive).exit_code == 0
+    result = run("new", "--from", "archive", "--archive", archive, "-o", tmp_path / "next")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "next").iterdir()) == ["临江区市场监督管理局-2025.xlsx",
+                                                                     "临江区水利局-2025.xlsx"]
+    assert "未生成  临江区撤并局：档案中最近的是 2022 年度" in result.stderr

@@ -273,6 +273,9 @@ def new_from(source: str, org: str, year: int | None, format_id: str | None, out
 
 
 def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> list:
+    """``--from archive``: the agency's entry (``--org``), or every agency's entry of the year before
+    ``--year`` (by default the archive's latest year), renamed agencies counted once."""
+    from compiler.archive.names import canonical
     from compiler.archive.store import Archive, ArchiveError
 
     try:
@@ -287,10 +290,22 @@ def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> li
                                else text("archive_has_no_org_at_all", lang, path=path, org=org))
                     raise click.BadParameter(message, param_hint="--org")
                 return [last]
-            entries = archive.entries()
+            entries, aliases = archive.entries(), archive.aliases()
     except ArchiveError as exc:
         raise click.BadParameter(exc.finding.message(lang), param_hint="--archive") from None
-    return _latest_per_agency(entries, year)
+    if not entries:
+        return []
+    year = year or max(e.year for e in entries) + 1
+    chosen = _latest_per_agency(entries, year, lambda e: canonical(e.key, aliases))
+    found = {canonical(e.key, aliases) for e in chosen}
+    latest: dict = {}
+    for e in entries:
+        key = canonical(e.key, aliases)
+        if key not in found and (key not in latest or e.year > latest[key].year):
+            latest[key] = e
+    for e in sorted(latest.values(), key=lambda e: e.key):
+        click.echo(text("agency_not_renewed", lang, org=e.org, latest=e.year, year=year), err=True)
+    return chosen
 
 
 def _lasts_from_files(path: Path, org: str, year: int | None, lang: str) -> list:
@@ -319,16 +334,16 @@ def _lasts_from_files(path: Path, org: str, year: int | None, lang: str) -> list
     return _latest_per_agency(entries, year)
 
 
-def _latest_per_agency(entries: list, year: int | None) -> list:
+def _latest_per_agency(entries: list, year: int | None, agency=lambda e: e.key) -> list:
     """One entry per agency: its ``year − 1`` when a year is asked for, else its latest year (a valid
     entry preferred over an invalid one of the same year)."""
     best: dict = {}
     for e in entries:
         if year is not None and e.year != year - 1:
             continue
-        kept = best.get(e.key)
+        kept = best.get(agency(e))
         if kept is None or (e.year, e.valid) > (kept.year, kept.valid):
-            best[e.key] = e
+            best[agency(e)] = e
     return sorted(best.values(), key=lambda e: (e.key, e.year))
 
 

@@ -142,6 +142,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "file_skipped": ("已略过  {name}：{reason}", "skipped  {name}: {reason}"),
     "next_year_written": ("已生成 {org} {year} 年度填报表（{format} 格式，依据 {last_year} 年度 {name}）：{output}",
                           "Wrote the {year} workbook of {org} ({format} format, from {last_year} {name}): {output}"),
+    "agency_not_renewed": ("未生成  {org}：档案中最近的是 {latest} 年度，没有 {year} 年度的上一年度报告（需要时用 --org 和 --year 单独生成）。",
+                           "not written  {org}: its latest year in the archive is {latest}, not the year before {year} "
+                           "(use --org and --year to make it alone)."),
     "carried": ("  已带入：{items}", "  carried: {items}"),
     "not_carried": ("  未能带入：{items}", "  not carried: {items}"),
     # the template lint
