@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from compiler.checks.arithmetic import compute_totals
 from compiler.common.parallel import ordered_map
@@ -31,8 +31,10 @@ from compiler.messages.findings import Finding, Refusal, UnusableFile, internal_
 from compiler.messages.texts import labels, text
 from compiler.pipeline import Options, validate_workbook
 from compiler.workbook.layout import column_letter
+from compiler.workbook.printing import set_up_page
 from compiler.workbook.writer import build_workbook, write_deterministic
 
+WRAPPED_HEAD = Alignment(wrap_text=True, vertical="center")
 UNITS_SHEET = "汇总单位"
 class RollupRefused(Refusal):
     """The inputs cannot be rolled up together; carries the finding to show."""
@@ -182,6 +184,8 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     ws["A1"].font = bold
     head = list(labels("rollup_included_columns", lang))
     ws.append(head + [spec["label"] if zh else name for name, spec in fmt.figures.items()])
+    for cell in ws[2]:
+        cell.alignment = WRAPPED_HEAD  # the long figure names wrap, so the printed page stays one page wide
     for i, unit in enumerate(included, start=1):
         _append_text_safe(ws, [i, unit.org, unit.year, unit.format, Path(unit.source).name]
                           + key_figures(fmt, unit.tables))
@@ -196,8 +200,9 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
         ws.append(["—", text("none", lang)])
     for i, unit in enumerate(excluded, start=1):
         _append_text_safe(ws, [i, unit.org, unit.year, Path(unit.source).name, unit.reason])
-    for col, width in enumerate((8, 28, 8, 8, 36) + (14,) * len(fmt.figures), start=1):
+    for col, width in enumerate((8, 28, 8, 8, 30) + (11,) * len(fmt.figures), start=1):
         ws.column_dimensions[column_letter(col)].width = width
+    set_up_page(ws, ws.max_row, ws.max_column, pages_tall=0, title_rows=(2, 2))  # printed with the tables
     write_deterministic(wb, output, year)
 
 
