@@ -247,7 +247,6 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive
         expand_inputs,
         progress_line,
         run_batch,
-        summary_table,
         totals_line,
     )
 
@@ -271,7 +270,7 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive
                             on_row=lambda row, done, total: click.echo(progress_line(row, done, total, lang)),
                             keep_entries=archive_path is not None)
     click.echo("")
-    for line in summary_table(outcome.rows, lang):
+    for line in outcome.summary_lines(lang):
         click.echo(line)
     click.echo(totals_line(outcome, lang))
     if archive_path is not None:

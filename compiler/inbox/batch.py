@@ -9,6 +9,10 @@ an error report (``…-错误报告.txt``) the coordinator can e-mail back to th
 a summary table on the terminal, and ``summary.csv`` (UTF-8 with BOM, for Excel) and
 ``summary.json`` in the output folder.
 
+Memory does not grow with the inbox: each row goes to a spool file on disk as it is placed, and
+the summary files and table are written from there at the end (the run keeps only the names it
+handed out, and a count per agency and year to find the same unit sent twice).
+
 Worker start-up is cheap: on Linux the workers are forked from a process that has already imported
 the compiler, and each worker prepares a format's Word template once, on its first report of that
 format (``docx_render`` caches it), and reuses it for every later one.
@@ -24,8 +28,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from compiler.archive.entries import entry_from_compile
@@ -219,20 +223,80 @@ def _named_by_file(finding: Finding) -> Finding:
 
 # --- the run ------------------------------------------------------------------------------------
 
+SPOOLED = tuple(f.name for f in fields(BatchRow) if f.name not in ("staged", "report_text", "entry"))  # once placed
+
+
+class RowSpool:
+    """The rows of a run on disk, one JSON line each, in input order: read back as often as needed."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the outcome that reads it
+        self.total = 0
+        self.counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+
+    def add(self, row: BatchRow) -> None:
+        item = {name: getattr(row, name) for name in SPOOLED}
+        self._file.write(json.dumps(item, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.total += 1
+        self.counts[row.status] = self.counts.get(row.status, 0) + 1
+
+    def __iter__(self) -> Iterator[BatchRow]:
+        self._file.flush()
+        position = 0
+        while True:
+            self._file.seek(position)
+            line = self._file.readline()
+            if not line:
+                return
+            position = self._file.tell()
+            yield BatchRow(**json.loads(line))
+
+
+def _unit_key(row: BatchRow) -> tuple[str, int] | None:
+    return (re.sub(r"\s+", "", row.org), row.year) if row.org and row.year else None
+
+
 @dataclass
 class BatchOutcome:
     out_dir: Path
-    rows: list[BatchRow]
+    spool: RowSpool
     summary_csv: Path
     summary_json: Path
     entries: list[Entry] = field(default_factory=list)  # valid workbooks' archive entries (keep_entries)
+    duplicates: dict[tuple[str, int], str] = field(default_factory=dict)  # unit → note naming its workbooks
+
+    def iter_rows(self) -> Iterator[BatchRow]:
+        """The rows in input order, read back from the spool (nothing of them is held in memory)."""
+        for row in self.spool:
+            key = _unit_key(row)
+            if key in self.duplicates:
+                row.duplicate = self.duplicates[key]
+            yield row
+
+    @property
+    def rows(self) -> list[BatchRow]:
+        return list(self.iter_rows())
+
+    @property
+    def total(self) -> int:
+        return self.spool.total
 
     @property
     def ok(self) -> bool:
-        return all(r.status == VALID for r in self.rows)
+        return self.spool.counts.get(VALID, 0) == self.spool.total
 
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self.spool.counts.get(status, 0)
+
+    def summary_lines(self, lang: str) -> Iterator[str]:
+        """The summary table, streamed: one pass for the column widths, one for the lines."""
+        head = labels("batch_columns", lang)
+        widths = [display_width(x) for x in head[:-1]]
+        for row in self.iter_rows():
+            widths = [max(w, display_width(v)) for w, v in zip(widths, _cells(row, lang), strict=False)]
+        yield _table_line(head, widths)
+        for row in self.iter_rows():
+            yield _table_line(_cells(row, lang), widths)
 
 
 def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), jobs: int | None = None,
@@ -249,8 +313,9 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
     claims.claim("summary", (".csv", ".json"))  # the run's own files keep their names
     last = last_run(out_dir / SUMMARY_JSON)
     fingerprint = run_fingerprint(options, lang)
-    rows: list[BatchRow] = []
+    spool = RowSpool()
     entries: list[Entry] = []
+    units: dict[int, int] = {}  # hash of (agency, year) → workbooks: the same unit sent twice is told
 
     def task(index: int, path: Path) -> CompileTask:
         digest = content_hash(path)
@@ -267,27 +332,54 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
             if row.entry is not None:
                 entries.append(row.entry)
             row.staged, row.report_text, row.entry = [], "", None
-            rows.append(row)
+            spool.add(row)
+            key = _unit_key(row)
+            if key is not None:
+                units[hash(key)] = units.get(hash(key), 0) + 1
             if on_row:
-                on_row(row, len(rows), len(sources))
+                on_row(row, spool.total, len(sources))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _remove_outdated(rows, out_dir, last)
-    _mark_duplicates(rows, lang)
+    if last.units:
+        _remove_outdated(spool, out_dir, last)
     csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
-    write_atomic(csv_path, summary_csv(rows, lang))
-    write_atomic(json_path, summary_json(rows, lang, fingerprint))
-    return BatchOutcome(out_dir, rows, csv_path, json_path, entries)
+    outcome = BatchOutcome(out_dir, spool, csv_path, json_path, entries,
+                           _duplicates(spool, {h for h, n in units.items() if n > 1}, lang))
+    _write_streamed(csv_path, _csv_chunks(outcome.iter_rows(), lang))
+    _write_streamed(json_path, _json_chunks(outcome.iter_rows(), spool.total, spool.counts, lang, fingerprint))
+    return outcome
+
+
+def _write_streamed(path: Path, chunks: Iterable[bytes]) -> None:
+    """``write_atomic`` for content made piece by piece: a temporary file beside ``path``, renamed."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _written(row: BatchRow) -> set[str]:
     return {n for n in (row.output, *row.extra_outputs, row.error_report) if n}
 
 
-def _remove_outdated(rows: list[BatchRow], out_dir: Path, last: LastRun) -> None:
+def _remove_outdated(rows: Iterable[BatchRow], out_dir: Path, last: LastRun) -> None:
     """Files the last run wrote for a workbook that were not written (or kept) for it now: the
     outputs of content that no longer exists, such as an error report whose errors were fixed."""
-    kept = set().union(*(_written(r) for r in rows)) if rows else set()
+    kept: set[str] = set()
+    for row in rows:
+        kept |= _written(row)
     for row in rows:
         if row.reused:
             continue
@@ -298,18 +390,16 @@ def _remove_outdated(rows: list[BatchRow], out_dir: Path, last: LastRun) -> None
                 pass  # not ours to worry about: the summary says what is current
 
 
-def _mark_duplicates(rows: list[BatchRow], lang: str) -> None:
-    """The same agency and year sent twice: both are compiled, and both rows say so."""
-    groups: dict[tuple, list[BatchRow]] = {}
-    for row in rows:
-        if row.org and row.year:
-            groups.setdefault((re.sub(r"\s+", "", row.org), row.year), []).append(row)
-    for group in groups.values():
-        if len(group) > 1:
-            names = "、".join(Path(r.source).name for r in group)
-            note = text("same_unit_twice", lang, count=len(group), names=names)
-            for row in group:
-                row.duplicate = note
+def _duplicates(rows: Iterable[BatchRow], hashes: set[int], lang: str) -> dict[tuple[str, int], str]:
+    """The same agency and year sent twice: both are compiled, and both rows say so (the note per unit)."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    if hashes:
+        for row in rows:
+            key = _unit_key(row)
+            if key is not None and hash(key) in hashes:
+                groups.setdefault(key, []).append(Path(row.source).name)
+    return {key: text("same_unit_twice", lang, count=len(names), names="、".join(names))
+            for key, names in groups.items() if len(names) > 1}
 
 
 def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: str,
@@ -354,22 +444,32 @@ def _cells(row: BatchRow, lang: str) -> tuple[str, ...]:
             row.output or row.error_report, note)
 
 
+def _table_line(cells: tuple[str, ...], widths: list[int]) -> str:
+    # the last column is not padded: zip stops before it
+    return "  ".join(pad(v, w) for v, w in zip(cells, widths, strict=False)) + "  " + cells[-1]
+
+
 def summary_table(rows: list[BatchRow], lang: str) -> list[str]:
     head = labels("batch_columns", lang)
     body = [_cells(r, lang) for r in rows]
     widths = [max(display_width(x[i]) for x in [head, *body]) for i in range(len(head) - 1)]
-    # the last column is not padded: zip stops before it
-    return ["  ".join(pad(v, w) for v, w in zip(line, widths, strict=False)) + "  " + line[-1]
-            for line in [head, *body]]
+    return [_table_line(line, widths) for line in [head, *body]]
 
 
-def summary_csv(rows: list[BatchRow], lang: str) -> bytes:
+def _csv_chunks(rows: Iterable[BatchRow], lang: str) -> Iterator[bytes]:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(labels("batch_columns", lang))
+    yield buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
     for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow([_inert(cell) for cell in _cells(row, lang)])
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+        yield buffer.getvalue().encode("utf-8")
+
+
+def summary_csv(rows: list[BatchRow], lang: str) -> bytes:
+    return b"".join(_csv_chunks(rows, lang))
 
 
 def _inert(text: str) -> str:
@@ -377,22 +477,36 @@ def _inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _unit(row: BatchRow, lang: str) -> dict:
+    item = {name: getattr(row, name) for name in SPOOLED if name != "index"}
+    item["status_label"] = STATUS_LABEL[lang][row.status]
+    return item
+
+
 def summary_json(rows: list[BatchRow], lang: str, fingerprint: str = "") -> bytes:
-    units = []
-    for row in rows:
-        item = asdict(row)
-        for key in ("index", "staged", "report_text", "entry"):
-            item.pop(key)
-        item["status_label"] = STATUS_LABEL[lang][row.status]
-        units.append(item)
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
-    report = {"total": len(rows), **counts, "fingerprint": fingerprint, "units": units}
+    report = {"total": len(rows), **counts, "fingerprint": fingerprint, "units": [_unit(r, lang) for r in rows]}
     return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_chunks(rows: Iterable[BatchRow], total: int, counts: dict[str, int], lang: str,
+                 fingerprint: str) -> Iterator[bytes]:
+    """``summary_json``'s bytes, one unit at a time (json.dumps with indent=2 of the whole report)."""
+    head = {"total": total, **{s: counts.get(s, 0) for s in STATUSES}, "fingerprint": fingerprint}
+    if not total:
+        yield (json.dumps({**head, "units": []}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return
+    before, after = json.dumps({**head, "units": ["\0"]}, ensure_ascii=False, indent=2).split('"\\u0000"')
+    yield before.encode("utf-8")
+    for i, row in enumerate(rows):
+        unit = json.dumps(_unit(row, lang), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield ((",\n    " if i else "") + unit).encode("utf-8")
+    yield (after + "\n").encode("utf-8")
 
 
 def totals_line(outcome: BatchOutcome, lang: str) -> str:
     c = outcome.count
-    return (text("batch_totals", lang, total=len(outcome.rows), valid=c(VALID), invalid=c(INVALID),
+    return (text("batch_totals", lang, total=outcome.total, valid=c(VALID), invalid=c(INVALID),
                  unusable=c(UNUSABLE))
             + (text("batch_totals_skipped", lang, skipped=c(SKIPPED)) if c(SKIPPED) else "")
             + (text("batch_totals_failed", lang, failed=c(FAILED)) if c(FAILED) else "")
