@@ -39,6 +39,7 @@ _EXPORTS = {
     # messages
     "Finding": "compiler.messages.findings",
     "UnusableFile": "compiler.messages.findings",
+    "Refusal": "compiler.messages.findings",
     "CATALOGUE": "compiler.messages.findings",
     # an inbox of workbooks
     "run_batch": "compiler.inbox.batch",
@@ -56,7 +57,7 @@ __all__ = [
     "compile_workbook", "validate_workbook", "new_workbook", "Options", "CompileResult",
     "load_document", "blank_document", "ReadResult", "Source",
     "Format", "get_format", "format_for_year", "all_formats", "UnknownFormat",
-    "Finding", "UnusableFile", "CATALOGUE",
+    "Finding", "Refusal", "UnusableFile", "CATALOGUE",
     "run_batch", "BatchOutcome", "rollup", "RollupResult", "RollupRefused",
     "check_template", "LintReport",
 ]  # a test keeps this list and _EXPORTS the same
@@ -82,7 +83,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing is imported at 
     from compiler.formats.definition import Format, UnknownFormat, all_formats, format_for_year, get_format
     from compiler.inbox.batch import BatchOutcome, run_batch
     from compiler.inbox.rollup import RollupRefused, RollupResult, rollup
-    from compiler.messages.findings import CATALOGUE, Finding, UnusableFile
+    from compiler.messages.findings import CATALOGUE, Finding, Refusal, UnusableFile
     from compiler.pipeline import CompileResult, Options, compile_workbook, new_workbook, validate_workbook
     from compiler.template_lint.docx_side import check_template
     from compiler.template_lint.problems import LintReport

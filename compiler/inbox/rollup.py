@@ -206,9 +206,11 @@ def write_rollup(output: Path, fmt: Format, year: int, document: dict, included:
     write_deterministic(wb, output, year)
 
 
-def rollup(sources: list[Path], output: Path, org: str = "汇总", jobs: int = 1, lang: str = "zh",
+def rollup(sources: list[Path], output: Path, org: str | None = None, jobs: int = 1, lang: str = "zh",
            year: int | None = None) -> RollupResult:
-    """Read, check and sum ``sources``; write the roll-up workbook. Raises RollupRefused."""
+    """Read, check and sum ``sources``; write the roll-up workbook (named ``org``, by default 「汇总」
+    / "Roll-up"). Raises RollupRefused."""
+    org = org or text("rollup_default_org", lang)
     units = collect(sources, jobs=jobs, lang=lang)
     included, excluded = plan(units, lang, year)
     fmt = get_format(included[0].format)
