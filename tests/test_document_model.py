@@ -146,3 +146,8 @@ def test_the_document_is_walked_by_path_only_in_the_model():
             walks[path.relative_to(ROOT).as_posix()] = found
     assert walks == {}, "use compiler.document.model.get_path/set_path"
     assert _walks(ast.parse((ROOT / "compiler/document/model.py").read_text(encoding="utf-8")))  # the check sees one
+
+
+def test_pointer_tokens_are_unescaped_as_json_pointer_says():
+    schema = {"$defs": {"a/b": {"~x": 1}}}
+    assert get_path(schema, "/$defs/a~1b/~0x") == 1

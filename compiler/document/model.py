@@ -126,9 +126,9 @@ def set_path(document: Any, path: str | tuple | list, value: Any, create: bool =
 
 
 def _parts(path: str | tuple | list) -> list:
-    """The keys of a path. A pointer string is split on ``/``; the ids of formats, sections and
-    cells never contain one (a tuple of keys is taken as it is)."""
+    """The keys of a path. A pointer string is split on ``/`` and its tokens unescaped as JSON
+    Pointer says (``~1`` is ``/``, ``~0`` is ``~``); a tuple of keys is taken as it is."""
     if isinstance(path, str):
         stripped = path.strip("/")
-        return stripped.split("/") if stripped else []
+        return [p.replace("~1", "/").replace("~0", "~") for p in stripped.split("/")] if stripped else []
     return list(path)
