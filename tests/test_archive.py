@@ -322,3 +322,14 @@ def test_a_process_killed_mid_write_loses_nothing(tmp_path):
         assert [e.org for e in archive.entries()] == ["甲局"]
         archive.put(entry("丁局"))
         assert {e.org for e in archive.entries()} == {"甲局", "丁局"}
+
+
+def test_archive_list_as_a_grid_of_agencies_and_years(coordinator):
+    archive, _, inbox, tmp = coordinator
+    run(inbox, "-o", tmp / "reports", "--archive", archive)
+    run("archive", "alias", "临江区工商行政管理局", "临江区市场监督管理局", "--archive", archive)
+    lines = run("archive", "list", "--grid", "--archive", archive).output.splitlines()
+    assert lines[0].split() == ["机关名称", "2023", "2024"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:4]}
+    assert rows == {"临江区市场监督管理局": ["通过", "通过"], "临江区文化和旅游局": ["通过", "通过"],
+                    "临江区水利局": ["—", "通过"]}

@@ -192,9 +192,10 @@ def archive_add(files, archive_path, format_id, jobs, lang):
 @archive_group.command("list")
 @archive_option()
 @click.option("--org", default=None, help="只列出该机关（含登记的曾用名）。")
+@click.option("--grid", is_flag=True, help="每个机关一行、每个年度一列（改名的机关合为一行）。")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON。")
 @common_options
-def archive_list(archive_path, org, as_json, lang):
+def archive_list(archive_path, org, grid, as_json, lang):
     """列出档案中的各机关、年度，及状态和来源文件。"""
     import json
 
@@ -211,9 +212,12 @@ def archive_list(archive_path, org, as_json, lang):
             for e in entries], "aliases": [{"old": o, "new": n, "added": a} for o, n, a in aliases]},
             ensure_ascii=False, indent=2))
         return
-    head = labels("archive_columns", lang)
-    rows = [(e.org, str(e.year), e.format, _status(e.status, lang), str(e.errors), str(e.warnings),
-             Path(e.source).name, _when(e.added)) for e in entries]
+    if grid:
+        head, rows = _grid(entries, aliases, lang)
+    else:
+        head = labels("archive_columns", lang)
+        rows = [(e.org, str(e.year), e.format, _status(e.status, lang), str(e.errors), str(e.warnings),
+                 Path(e.source).name, _when(e.added)) for e in entries]
     widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for line in [head, *rows]:
         click.echo("  ".join(pad(v, w) for v, w in zip(line, widths, strict=True)).rstrip())
@@ -222,6 +226,25 @@ def archive_list(archive_path, org, as_json, lang):
     click.echo(text("archive_listed_total", lang, count=len(entries), orgs=len({e.key for e in entries}), span=span))
     for old, new, _ in aliases:
         click.echo(text("archive_alias_row", lang, old=old, new=new))
+
+
+def _grid(entries: list, aliases: list, lang: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Agency × year: one row per agency (renamed agencies joined, shown by their latest name)."""
+    from compiler.archive.names import canonical, org_key
+
+    renames = {org_key(old): org_key(new) for old, new, _ in aliases}
+    years = sorted({e.year for e in entries})
+    agencies: dict[str, dict] = {}
+    names: dict[str, tuple[int, str]] = {}
+    for e in entries:
+        key = canonical(e.key, renames)
+        agencies.setdefault(key, {})[e.year] = _status(e.status, lang)
+        if key not in names or e.year >= names[key][0]:
+            names[key] = (e.year, e.org)
+    head = (labels("archive_columns", lang)[0], *map(str, years))
+    rows = [(names[key][1], *(cells.get(y, "—") for y in years))
+            for key, cells in sorted(agencies.items(), key=lambda kv: names[kv[0]][1])]
+    return head, rows
 
 
 @archive_group.command("alias")
