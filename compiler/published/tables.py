@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from compiler.document.values import normalize_label, strip_number_prefix
+from compiler.document.values import normalize_label as _normalize_label
+from compiler.document.values import strip_number_prefix
 from compiler.formats.definition import HeaderNode, Table
 from compiler.published.structure import TableGrid
 
@@ -21,12 +23,17 @@ _PUNCTUATION = re.compile(r"[、，,。.．:：;；()（）\[\]【】“”\"'�
 _VALUE = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?(件|个|条|项|次|人次|家|元|万元)?$|^[—\-/／－–无]+$")
 
 
+normalize_label = lru_cache(maxsize=8192)(_normalize_label)  # the same few hundred texts, compared often
+
+
+@lru_cache(maxsize=8192)
 def lenient(text: str) -> str:
     """A label with its numbering and punctuation gone: 「（二）部分公开(区分处理的…)」 and
     「二、部分公开（区分处理的…）」 compare equal."""
     return _PUNCTUATION.sub("", strip_number_prefix(normalize_label(text)))
 
 
+@lru_cache(maxsize=8192)
 def looks_like_value(text: str) -> bool:
     return bool(_VALUE.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))))
 
@@ -40,12 +47,16 @@ class Leaf:
     aliases: tuple[str, ...]
     ancestors: tuple[str, ...]
 
-    def forms(self) -> tuple[set[str], set[str]]:
+    def forms(self) -> tuple[frozenset[str], frozenset[str]]:
         """The official wording (compared as the workbook reader does: spaces, line breaks and
         full/half width aside), and the variants: the format's aliases and the lenient forms."""
-        exact = {normalize_label(self.label)} if self.label else set()
-        return exact, {lenient(x) for x in (self.label, *self.aliases) if x} | {
-            normalize_label(x) for x in self.aliases}
+        return _forms(self.label, self.aliases)
+
+
+@lru_cache(maxsize=1024)
+def _forms(label: str, aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    exact = frozenset({normalize_label(label)} if label else ())
+    return exact, frozenset({lenient(x) for x in (label, *aliases) if x} | {normalize_label(x) for x in aliases})
 
 
 def leaves_of(nodes: tuple[HeaderNode, ...], trail: tuple[str, ...] = ()) -> list[Leaf]:
