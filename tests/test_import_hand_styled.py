@@ -121,6 +121,8 @@ def test_a_missing_row_gives_one_finding_not_one_per_cell(tmp_path):
     codes = _codes(tmp_path / "report.docx")
     assert len(codes["import_row_missing"]) == 1
     assert "not_a_number" not in codes
+    skipped = codes["balance_skipped"]  # the balances that need the row wait for it, and say which row
+    assert [f.params["cells"] for f in skipped] == ["表三!（四）无法提供 / 1.本机关不掌握相关政府信息"]
 
 
 def test_a_partial_import_to_a_workbook_leaves_the_missing_row_blank(tmp_path):

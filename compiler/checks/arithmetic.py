@@ -96,8 +96,8 @@ def _skipped(result: ReadResult, unknown: set[str], count: int) -> Finding:
     them are not listed: the agency fixes the cells it typed)."""
     order = {ptr: i for i, ptr in enumerate(result.sources)}
     typed = sorted((p for p in unknown if p.startswith("/tables/") and p in result.sources
-                    and get_path(result.data, p) is not None), key=order.__getitem__)
-    cells = [result.sources[p] for p in typed]
+                    and (get_path(result.data, p) is not None or p in result.unread)), key=order.__getitem__)
+    cells = list({(src.sheet, src.cell): src for src in (result.sources[p] for p in typed)}.values())
     first = cells[0] if cells else None
     shown = "、".join(f"{c.sheet}!{c.cell}" for c in cells[:6]) + ("…" if len(cells) > 6 else "")
     return Finding("balance_skipped", first.sheet if first else "", first.cell if first else "",
