@@ -487,6 +487,9 @@ def new(year, format_id, org, from_, archive_path, output, force, lang):
     _check_new_output(output, force, lang)
     new_workbook(year, output, org=org, format_id=fmt.id)
     click.echo(text("workbook_written", lang, format=fmt.id, source=fmt.source, year=year, output=output))
+    if not fmt.covers(year):  # --format chose it: check and compile will accept it, with a warning
+        click.echo(text("format_chosen_for_year", lang, format=fmt.id, year=year,
+                        expected=format_for_year(year).id), err=True)
 
 
 def _check_new_output(output: Path, force: bool, lang: str) -> None:

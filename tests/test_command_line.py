@@ -158,3 +158,42 @@ def test_nothing_lands_in_the_current_folder_by_accident(run, tmp_path):
     run("--debug", "check", book)
     run("--lang", "en", "check", book)
     assert sorted(Path(p).name for p in run.cwd.iterdir()) == []
+
+
+# --- --format: new, check and compile agree -------------------------------------------------------
+
+def test_a_format_chosen_for_another_year_is_accepted_everywhere_with_a_warning(run, tmp_path):
+    from compiler.pipeline import new_workbook
+
+    made = run("new", "--year", "2024", "--format", "2019", "-o", tmp_path / "blank.xlsx")
+    assert made.exit_code == 0 and "通常使用 2021 格式" in made.output
+    book = new_workbook(2024, tmp_path / "w.xlsx", format_id="2019", document=valid_document("2019", 2024))
+    for args in (["check", book], ["check", book, "--format", "2019"]):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "format_year_override" in result.output and "format_year_mismatch" not in result.output
+    result = run(book, "-o", tmp_path / "w.docx", "--format", "2019")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "w.docx").exists()
+
+
+def test_a_format_other_than_the_workbooks_own_is_one_sentence(run, tmp_path):
+    book = write_workbook(tmp_path / "w.xlsx", valid_document("2019", 2020))
+    result = run("check", book, "--format", "2021")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "无法使用  本填报表是 2019 格式，不能按 --format 2021 读取。请去掉 --format（将按 2019 格式读取），"
+        "或用 compile new --format 2021 生成新表后重新填写。"]
+    assert run(book, "--format", "2021", "-o", tmp_path / "w.docx").exit_code == 2
+    assert not (tmp_path / "w.docx").exists()
+
+
+def test_a_workbook_whose_year_picked_its_format_still_gets_the_error(tmp_path):
+    from compiler.pipeline import compile_workbook
+
+    book = write_workbook(tmp_path / "w.xlsx", valid_document("2021", 2024))
+    wb = load_workbook(book)
+    wb["基本信息"]["B4"] = 2020  # a year of the other format, typed over: no --format chose this
+    wb.save(book)
+    codes = [f.code for f in compile_workbook(book, write=False).errors]
+    assert "format_year_mismatch" in codes

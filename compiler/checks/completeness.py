@@ -35,7 +35,8 @@ def check_completeness(result: ReadResult, today: dt.date | None = None) -> list
             expected = format_for_year(year).id
         except UnknownFormat:
             expected = "—"
-        findings.append(Finding("format_year_mismatch", *where, {
+        code = "format_year_override" if result.format_explicit else "format_year_mismatch"
+        findings.append(Finding(code, *where, {
             "format": fmt.id, "years": fmt.years_label, "year": year, "expected": expected}))
     date = meta.get("date")
     if isinstance(year, int) and re.match(r"\d{4}-\d{2}-\d{2}$", date or "") and int(date[:4]) not in (year, year + 1):

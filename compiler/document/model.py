@@ -58,6 +58,8 @@ class ReadResult:
     # values that could not be read at all (a published report missing a row): None in ``data``
     unread: set[str] = field(default_factory=set)
     year_review: Any = None  # the comparison with last year (review.compare.Review), when one was made
+    # the format was chosen explicitly (--format), so a year outside it is a warning, not an error
+    format_explicit: bool = False
 
     def note(self, code: str, pointer: str | None = None, sheet: str = "", cell: str = "", **params) -> None:
         if pointer is not None:

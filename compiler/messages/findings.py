@@ -135,6 +135,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "本填报表是 {format} 格式（适用于 {years} 年度），但年度为 {year}。{year} 年度应使用 {expected} 格式：请运行 compile new --year {year} 生成新表后重新填写。",
         "This workbook uses the {format} format ({years}) but the year is {year}. Use the {expected} format: run `compile new --year {year}` and refill.",
     ),
+    "format_year_override": (
+        WARNING,
+        "本填报表按指定的 {format} 格式（适用于 {years} 年度）填写，但年度为 {year}，{year} 年度通常使用 {expected} 格式。已按 {format} 格式校验和生成，请确认确需使用该格式。",
+        "This workbook uses the {format} format ({years}) as chosen with --format, but the year is {year}, which normally uses the {expected} format. It was checked and compiled as {format}; make sure that is intended.",
+    ),
     "section_empty": (
         ERROR,
         "「{heading}」没有内容。请在「{sheet}」工作表 B 列至少填写一段正文。",
@@ -307,6 +312,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "report_not_found": (ERROR, "「{path}」中没有找到政府信息公开工作年度报告（标题、六个部分的标题和官方表格都没有找到）。", "No annual report on government information disclosure was found in '{path}' (no title, no section headings, no official tables)."),
     "file_corrupt_report": (ERROR, "「{path}」已损坏或不完整，无法读取（{detail}）。请重新保存或重新下载该文件。", "'{path}' is damaged or incomplete ({detail}). Save or download it again."),
     "pdf_no_text": (ERROR, "「{path}」是扫描件或图片（PDF 中没有文字），无法按标签读取；请使用由 Word/WPS 导出的 PDF 或原 .docx。", "'{path}' is a scan or image (the PDF holds no text) and cannot be read by its labels; use a PDF exported from Word/WPS or the .docx."),
+    "format_conflict": (ERROR, "本填报表是 {format} 格式，不能按 --format {requested} 读取。请去掉 --format（将按 {format} 格式读取），或用 compile new --format {requested} 生成新表后重新填写。", "This workbook is in the {format} format and cannot be read as --format {requested}. Leave out --format (it is read as {format}), or make a new workbook with `compile new --format {requested}`."),
     "format_unknown": (ERROR, "填报表标记的格式「{format}」未知（可用：{known}）。请用本程序的 compile new 重新生成填报表，或升级本程序。", "The workbook's format '{format}' is unknown (known: {known}). Make a new workbook with `compile new` or upgrade."),
     # custom Word templates (compile template-check, compile --template)
     "template_unreadable": (ERROR, "「{path}」不是可用的 Word 模板（{detail}）。请在 Word/WPS 中另存为 .docx 后重试。", "'{path}' is not a usable Word template ({detail_en}). Save it as .docx in Word/WPS and try again."),

@@ -32,6 +32,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_workbooks_to_roll_up": ("没有找到要汇总的工作簿（.xlsx）。", "No workbooks (.xlsx) found."),
     "compiling": ("编译中", "Compiling"),
     "blank_org": ("空白", "blank"),  # names a blank workbook written without --org or -o
+    "format_chosen_for_year": ("注意：{year} 年度通常使用 {expected} 格式；已按 --format 生成 {format} 格式，校验和生成报告时将按 {format} 格式处理并给出提示。",
+                               "Note: {year} normally uses the {expected} format; the {format} format was made as --format asked, and check and compile will use it with a warning."),
     "workbook_written": ("已生成 {format} 格式（{source}）{year} 年度填报表：{output}",
                          "Wrote the {year} workbook in the {format} format ({source}): {output}"),
     # last year against this year (compile diff)

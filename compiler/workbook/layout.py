@@ -15,6 +15,7 @@ GUIDE_SHEET = "填写说明"
 META_SHEET = "基本信息"
 MARKER_SHEET = "_格式标记"
 MARKER_TITLE = "政府信息公开工作年度报告填报表"
+FORMAT_CHOSEN = "explicit"  # marker value: the format was chosen with --format, not by the year
 
 META_FIRST_ROW = 3
 META_LABEL_COL = 1

@@ -35,6 +35,7 @@ from compiler.formats.grid import table_grid
 from compiler.messages.findings import Finding, UnusableFile
 from compiler.workbook.layout import (
     FIELDS_TOP,
+    FORMAT_CHOSEN,
     MARKER_SHEET,
     META_FIELDS,
     META_SHEET,
@@ -64,8 +65,9 @@ def _read(wb, path: Path, format_override: str | None) -> ReadResult:
     if not marker and META_SHEET not in names:
         raise UnusableFile("file_unrelated", path=str(path))
     meta_values = sheet_values(wb[META_SHEET]) if META_SHEET in names else {}
-    fmt = _choose_format(marker, meta_values, format_override)
+    fmt, explicit = _choose_format(marker, meta_values, format_override)
     result = ReadResult(format=fmt, data={"format": fmt.id, "meta": {}, "sections": {}, "fields": {}, "tables": {}})
+    result.format_explicit = explicit
     result.sources[pointer("meta")] = Source(META_SHEET, "", META_SHEET)  # even when the sheet is missing
 
     if META_SHEET in names:
@@ -118,22 +120,27 @@ def _suggest(expected: str, names: list[str]) -> dict[str, str]:
     return {"suggestion": f"（是否被改名为「{close[0]}」？）", "suggestion_en": f" (renamed to '{close[0]}'?)"}
 
 
-def _choose_format(marker: dict, meta_values: dict, override: str | None) -> Format:
-    if override:
-        return get_format(override)
+def _choose_format(marker: dict, meta_values: dict, override: str | None) -> tuple[Format, bool]:
+    """The workbook's format, and whether it was chosen explicitly (``--format`` now, or when the
+    workbook was made) rather than by the year. A ``--format`` other than the workbook's own is
+    refused in one sentence: its cells are laid out for its own format."""
     marked = {clean_text(marker.get((r, 1))): clean_text(marker.get((r, 2))) for r in range(1, 10)}
+    if override:
+        if marked.get("format") and marked["format"] != override:
+            raise UnusableFile("format_conflict", format=marked["format"], requested=override)
+        return get_format(override), True
     if marked.get("format"):
         try:
-            return get_format(marked["format"])
+            return get_format(marked["format"]), marked.get("format_chosen") == FORMAT_CHOSEN
         except UnknownFormat:
             raise UnusableFile("format_unknown", format=marked["format"], known="、".join(all_formats())) from None
     year = coerce_year(meta_values.get((meta_row("year"), META_VALUE_COL))).value
     if isinstance(year, int):
         try:
-            return format_for_year(year)
+            return format_for_year(year), False
         except UnknownFormat:
             pass
-    return format_for_year(max(f.first_year for f in all_formats().values()))
+    return format_for_year(max(f.first_year for f in all_formats().values())), False
 
 
 def _read_meta(result: ReadResult, values: dict) -> None:

@@ -26,6 +26,7 @@ from compiler.document.model import get_path
 from compiler.formats.definition import Format, Section, Table, ValueSpec, all_formats
 from compiler.formats.grid import Grid, table_grid
 from compiler.workbook.layout import (
+    FORMAT_CHOSEN,
     GUIDE_SHEET,
     MARKER_SHEET,
     MARKER_TITLE,
@@ -99,7 +100,7 @@ def build_workbook(fmt: Format, year: int, org: str = "", document: dict | None 
         ws.protection.sheet = True
         ws.protection.formatRows = False
         ws.protection.formatColumns = False
-    _marker_sheet(wb, fmt)
+    _marker_sheet(wb, fmt, year)
     wb.active = 1
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == META_SHEET
@@ -173,12 +174,14 @@ def _meta_sheet(wb: Workbook, year: int, org: str, document: dict | None) -> Non
     set_up_page(ws, meta_row(META_FIELDS[-1].id), 3)
 
 
-def _marker_sheet(wb: Workbook, fmt: Format) -> None:
+def _marker_sheet(wb: Workbook, fmt: Format, year) -> None:
     ws = wb.create_sheet(MARKER_SHEET)
     ws["A1"], ws["B1"] = "marker", MARKER_TITLE
     ws["A2"], ws["B2"] = "format", fmt.id
     ws["A3"], ws["B3"] = "workbook_version", fmt.workbook_version
     ws["A4"], ws["B4"] = "generator", f"compiler {__version__}"
+    if isinstance(year, int) and not fmt.covers(year):  # `compile new --format` chose it for another year
+        ws["A5"], ws["B5"] = "format_chosen", FORMAT_CHOSEN
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
