@@ -3,6 +3,10 @@ or a line break in a narrative cell never hides the other problems or costs anot
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+import pytest
 from helpers import workbook_with
 from openpyxl import load_workbook
 
@@ -29,3 +33,70 @@ def test_one_unreadable_cell_leaves_out_only_the_rules_that_use_it(tmp_path):
     assert skipped[0].params["count"] == 2  # column E and the 总计 column, which adds E
     assert "依申请公开!E7" in skipped[0].message()
     assert not any(f.code == "balance" and f.cell.startswith(("E", "J")) for f in findings)
+
+
+# --- formulas an agency typed into input cells ----------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def saved_by_libreoffice(path, tmp_path):
+    """The workbook opened and saved again by LibreOffice, which stores each formula's result."""
+    out = tmp_path / "saved"
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True,
+                   timeout=180)
+    return out / path.name
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_a_typed_formula_is_read_as_its_saved_result_with_a_warning(tmp_path):
+    book = workbook_with(tmp_path, "requests", {"new": {"natural": 121}, "disclosed": {"natural": 121}})
+    wb = load_workbook(book)
+    wb["依申请公开"]["D7"] = "=100+21"
+    wb.save(book)
+    result = compile_workbook(saved_by_libreoffice(book, tmp_path), tmp_path / "r.docx")
+    assert result.ok, [f.message() for f in result.errors]
+    used = [f for f in result.findings if f.code == "formula_value_used"]
+    assert [(f.where, f.params["value"]) for f in used] == [("依申请公开!D7", 121)]
+    assert "=100+21" in used[0].message() and "121" in used[0].message()
+    assert result.data["tables"]["requests"]["new"]["natural"] == 121
+    assert result.data["tables"]["requests"]["new"]["total"] == 121  # totals recomputed as ever
+
+
+def test_a_typed_formula_without_a_saved_result_is_one_clear_error(tmp_path):
+    book = workbook_with(tmp_path)
+    wb = load_workbook(book)
+    wb["依申请公开"]["D7"] = "=100+21"  # openpyxl stores no result, as some tools do
+    wb.save(book)
+    findings = findings_of(book)
+    at_d7 = [f for f in findings if f.where == "依申请公开!D7" and f.is_error]
+    assert [f.code for f in at_d7] == ["formula_without_value"]
+    assert "=100+21" in at_d7[0].message() and "没有保存可用的计算结果" in at_d7[0].message()
+    assert "no usable result" in at_d7[0].message("en")
+
+
+# --- Alt+Enter in a narrative cell ----------------------------------------------------------------
+
+def test_a_line_break_in_a_narrative_cell_is_a_paragraph_break(tmp_path):
+    from helpers import paragraphs
+
+    book = workbook_with(tmp_path)
+    wb = load_workbook(book)
+    ws = wb["总体情况"]
+    row = next(r for r in range(1, 40) if ws.cell(r, 2).value == "本年度认真贯彻落实《条例》。")
+    ws.cell(row, 2).value = "第一段，说主动公开。\n第二段，说依申请公开。\r\n\n第三段。"
+    ws.cell(row + 1, 1).value, ws.cell(row + 1, 2).value = "正文", "另一格\n也换了行。"
+    wb.save(book)
+    result = compile_workbook(book, tmp_path / "r.docx")
+    assert result.ok, [f.message() for f in result.errors]
+    broken = [f for f in result.findings if f.code == "line_break_in_cell"]
+    assert [f.where for f in broken] == [f"总体情况!B{row}"]  # the first time on the sheet
+    assert [b["text"] for b in result.data["sections"]["overview"]] == [
+        "第一段，说主动公开。", "第二段，说依申请公开。", "第三段。", "另一格", "也换了行。"]
+    texts = [text for _, text in paragraphs(tmp_path / "r.docx")]
+    assert "第二段，说依申请公开。" in texts and "第一段，说主动公开。" in texts
+    from helpers import body_xml
+    assert not any(p.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}br") is not None
+                   and "第一段" in "".join(p.itertext()) for p in body_xml(tmp_path / "r.docx").iter(
+                       "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))

@@ -235,6 +235,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "档案 {path} 正被另一个程序长时间占用，未能写入。请等它结束后重试。",
         "The archive {path} is held by another program for too long; nothing was written. Try again when it is done.",
     ),
+    "line_break_in_cell": (
+        WARNING,
+        "单元格内有换行（Alt+Enter），已按分段处理：每一行成为报告中单独的一段（本工作表中其他这样的单元格同样处理）。请核对分段，建议每段填在单独的一行。",
+        "A line break inside the cell (Alt+Enter) was read as a paragraph break: each line becomes a paragraph of the report (as in the other such cells of this sheet). Check the paragraphs; better give each its own row.",
+    ),
+    "formula_value_used": (
+        WARNING,
+        "「{label}」填的是公式（{formula}），已按文件中保存的计算结果 {value} 读取。建议直接填写数字。",
+        "'{label}' holds a formula ({formula}); read as the result saved with the file, {value}. Prefer typing the number.",
+    ),
+    "formula_without_value": (
+        ERROR,
+        "「{label}」填的是公式（{formula}），文件中没有保存可用的计算结果{result}。请直接填写数字，或在 Excel/WPS 中打开并保存后重新报送。",
+        "'{label}' holds a formula ({formula}) and the file has no usable result saved with it{result_en}. Type the number, or open and save the file in Excel/WPS and send it again.",
+    ),
     "formula_in_text": (
         ERROR,
         "「{label}」是公式（{found}），报告无法使用公式的结果。请直接填写文字。",

@@ -88,6 +88,34 @@ def from_excel(value, epoch: dt.datetime, timedelta: bool = False):
     return epoch + dt.timedelta(days=day) + moment
 
 
+class Formula(str):
+    """A formula as openpyxl gives it (``"=100+21"``), with the value the saving program computed
+    (``cached``: what Excel, WPS or LibreOffice stored beside it; None when there is none)."""
+
+    cached: object = None
+
+    def __new__(cls, text: str, cached: object = None):
+        formula = super().__new__(cls, text)
+        formula.cached = cached
+        return formula
+
+
+def _cached(el) -> object:
+    """The stored result of a formula cell: a number, text, a truth value or an error such as #REF!."""
+    value = el.findtext(V, None)
+    if value is None or value == "":
+        return None
+    data_type = el.get("t", "n")
+    if data_type == "n":
+        try:
+            return _cast_number(value)
+        except ValueError:
+            return None
+    if data_type == "b":
+        return value in ("1", "true")
+    return value  # "str" (text), "e" (an error)
+
+
 class _Fallback(Exception):
     """Something this reader does not reproduce exactly: use openpyxl."""
 
@@ -185,7 +213,7 @@ class FastSheet:
                 if first.tag == F:  # the schema puts <f> first; openpyxl would find it anywhere
                     if first.get("t") is not None:
                         raise _Fallback("shared or array formula")
-                    values[position] = "=" + (first.text or "")
+                    values[position] = Formula("=" + (first.text or ""), _cached(el))
                     continue
                 data_type = el.get("t", "n")
                 if data_type == "inlineStr" and first.tag == IS and len(el) == 1:
@@ -206,7 +234,7 @@ class FastSheet:
         if formula is not None:
             if formula.get("t") is not None:
                 raise _Fallback("shared or array formula")
-            return "=" + (formula.text or "")
+            return Formula("=" + (formula.text or ""), _cached(el))
         if data_type == "inlineStr":
             child = el.find(IS)
             return _text_content(child) if child is not None else None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from compiler.document.model import ReadResult, Source, pointer, set_path
 from compiler.document.values import (
+    Coerced,
     clean_text,
     coerce_date,
     coerce_number,
@@ -220,11 +221,28 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
             if raw is not None and not (isinstance(raw, str) and raw.startswith("=")):
                 result.typed_totals[ptr] = coerce_number(raw, table.value_spec).value
             continue
-        coerced = coerce_number(raw, table.spec_for(cell.key))
+        coerced = _read_number(result, ptr, raw, table.spec_for(cell.key))
         set_path(data, cell.key, coerced.value, create=True)
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
     _check_unread(result, section.sheet, values, rows, grid)
+
+
+def _read_number(result: ReadResult, ptr: str, raw, spec) -> Coerced:
+    """A figure from an input cell. A formula the agency typed there (``=100+21``) is read as the
+    value the saving program stored with it, with a warning naming the cell; without a stored
+    number it is refused in one sentence (totals are never read: they are recomputed)."""
+    if isinstance(raw, str) and raw.startswith("="):
+        cached = getattr(raw, "cached", None)
+        if isinstance(cached, (int, float)) and not isinstance(cached, bool):
+            result.note("formula_value_used", ptr, formula=raw[:60], value=cached)
+            raw = cached
+        else:
+            shown = f"（结果为「{cached}」）" if cached not in (None, "") else ""
+            shown_en = f" (its result is '{cached}')" if cached not in (None, "") else ""
+            result.note("formula_without_value", ptr, formula=raw[:60], result=shown, result_en=shown_en)
+            return Coerced(str(raw))  # not a number: the rules that use it are left out
+    return coerce_number(raw, spec)
 
 
 def _check_unread(result: ReadResult, sheet: str, values: dict, rows: dict[int, int], grid) -> None:
@@ -325,7 +343,7 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
         if raw is None or clean_text(raw) == "":
             result.data["fields"][field_.id] = None  # optional: not reported
             continue
-        coerced = coerce_number(raw, field_.spec)
+        coerced = _read_number(result, ptr, raw, field_.spec)
         result.data["fields"][field_.id] = coerced.value
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
@@ -334,7 +352,8 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
     for where in stray:
         result.note("unread_text", sheet=section.sheet, cell=where)
 
-    blocks = []
+    blocks: list[dict] = []
+    broken = False  # a line break inside a cell was reported on this sheet
     first = narrative_first_row(section)
     result.sources[pointer("sections", section.id)] = Source(section.sheet, address(first, 2), section.heading)
     last = max((r for (r, c) in values if c in (1, 2)), default=first - 1)
@@ -356,6 +375,14 @@ def _read_narrative(result: ReadResult, section: Section, values: dict) -> None:
         ptr = pointer("sections", section.id, len(blocks), "text")
         result.sources[ptr] = Source(section.sheet, address(r, 2), section.heading)
         text = _text(result, ptr, text)
-        if text:
-            blocks.append({"kind": kind, "text": text})
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if len(lines) > 1 and not broken:
+            result.note("line_break_in_cell", sheet=section.sheet, cell=address(r, 2))
+            broken = True
+        if kind != "paragraph":  # a heading is one line: its pieces are joined
+            lines = ["".join(lines)] if lines else []
+        for line in lines:  # Alt+Enter inside a paragraph: each line is a paragraph of its own
+            ptr = pointer("sections", section.id, len(blocks), "text")
+            result.sources[ptr] = Source(section.sheet, address(r, 2), section.heading)
+            blocks.append({"kind": kind, "text": line})
     result.data["sections"][section.id] = blocks
