@@ -100,3 +100,97 @@ def test_a_line_break_in_a_narrative_cell_is_a_paragraph_break(tmp_path):
     assert not any(p.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}br") is not None
                    and "第一段" in "".join(p.itertext()) for p in body_xml(tmp_path / "r.docx").iter(
                        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
+
+
+# --- rows and columns inserted in any sheet (as Excel and WPS insert them: merges shifted too) -----
+
+def insert_rows(ws, index, amount=1):
+    merged = list(ws.merged_cells.ranges)
+    for m in merged:
+        ws.unmerge_cells(str(m))
+    ws.insert_rows(index, amount)
+    for m in merged:
+        if m.min_row >= index:
+            m.shift(0, amount)
+        elif m.max_row >= index:
+            m.expand(down=amount)
+        ws.merge_cells(m.coord)
+
+
+def insert_cols(ws, index, amount=1):
+    merged = list(ws.merged_cells.ranges)
+    for m in merged:
+        ws.unmerge_cells(str(m))
+    ws.insert_cols(index, amount)
+    for m in merged:
+        if m.min_col >= index:
+            m.shift(amount, 0)
+        elif m.max_col >= index:
+            m.expand(right=amount)
+        ws.merge_cells(m.coord)
+
+
+def filled(tmp_path):
+    from helpers import valid_document, write_workbook
+
+    from compiler.document.blank import with_values
+
+    doc = with_values(valid_document(), "review", {"cases": {"review_upheld": 3, "direct_other": 2,
+                                                             "after_pending": 1}})
+    doc = with_values(doc, "active", {"art20_5": {"licensing": {"decisions": 41}},
+                                      "art20_6": {"penalty": {"decisions": 7}}})
+    return write_workbook(tmp_path / "book.xlsx", doc)
+
+
+def test_a_row_inserted_in_the_active_disclosure_table_is_one_warning(tmp_path):
+    book = filled(tmp_path)
+    wb = load_workbook(book)
+    insert_rows(wb["主动公开"], 8)  # above 第二十条第（五）项
+    wb.save(book)
+    result = compile_workbook(book, write=False)
+    sheet = [(f.code, f.where) for f in result.findings if f.sheet == "主动公开"]
+    assert sheet == [("row_inserted", "主动公开!A8")]
+    assert "请删除第 8 行" in result.findings[0].message()
+    active = result.data["tables"]["active"]
+    assert active["art20_5"]["licensing"]["decisions"] == 41 and active["art20_6"]["penalty"]["decisions"] == 7
+    assert result.ok
+
+
+def test_a_row_inserted_in_the_basic_information_does_not_move_the_year(tmp_path):
+    book = filled(tmp_path)
+    wb = load_workbook(book)
+    ws = wb["基本信息"]
+    insert_rows(ws, 4)
+    ws["A4"], ws["B4"] = "统一社会信用代码", "11330100002493180X"
+    wb.save(book)
+    result = compile_workbook(book, write=False)
+    assert result.data["meta"]["year"] == 2024 and result.data["meta"]["date"] == "2025-01-15"
+    assert [(f.code, f.where) for f in result.findings] == [("row_inserted", "基本信息!A4")]
+    assert result.ok
+
+
+@pytest.mark.parametrize("sheet,column,letter", [("复议诉讼", 3, "C"), ("复议诉讼", 6, "F"), ("依申请公开", 5, "E")])
+def test_a_column_inserted_in_a_table_is_one_warning_and_the_values_are_read(tmp_path, sheet, column, letter):
+    book = filled(tmp_path)
+    wb = load_workbook(book)
+    insert_cols(wb[sheet], column)
+    wb.save(book)
+    result = compile_workbook(book, write=False)
+    on_sheet = [(f.code, f.cell) for f in result.findings if f.sheet == sheet]
+    assert on_sheet == [("column_inserted", f"{letter}4")]
+    assert f"请删除 {letter} 列" in next(f for f in result.findings if f.sheet == sheet).message()
+    cases = result.data["tables"]["review"]["cases"]
+    assert (cases["review_upheld"], cases["direct_other"], cases["after_pending"]) == (3, 2, 1)
+    assert result.ok
+
+
+def test_figures_typed_into_an_inserted_column_are_an_error_not_lost(tmp_path):
+    book = filled(tmp_path)
+    wb = load_workbook(book)
+    ws = wb["复议诉讼"]
+    insert_cols(ws, 3)
+    ws["C5"], ws["C7"] = "结果部分纠正", 4
+    wb.save(book)
+    result = compile_workbook(book, write=False)
+    assert [(f.code, f.where) for f in result.errors] == [("unread_column", "复议诉讼!C5")]  # one, for the column
+    assert "C5、C7" in result.errors[0].message() and "删除插入的 C 列" in result.errors[0].message()

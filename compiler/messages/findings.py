@@ -40,6 +40,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "表格整体向{direction}移动了 {rows} 行（可能插入或删除了行），已按官方标签定位读取。请核对后恢复原表格式。",
         "The table moved {direction_en} by {rows} row(s) (rows inserted or deleted); it was read by its labels. Please restore the layout.",
     ),
+    "row_inserted": (
+        WARNING,
+        "第 {row} 行是插入的行，不属于官方表格；已跳过该行，其余内容按官方标签读取。请删除第 {row} 行。",
+        "Row {row} was inserted and is not part of the official table; it was skipped and the rest read by the labels. Delete row {row}.",
+    ),
+    "column_inserted": (
+        WARNING,
+        "{column} 列是插入的列，不属于官方表格；已跳过该列，其余内容按官方标签读取。请删除 {column} 列。",
+        "Column {column} was inserted and is not part of the official table; it was skipped and the rest read by the labels. Delete column {column}.",
+    ),
     "row_moved": (
         WARNING,
         "「{label}」行不在原位置（可能插入或删除了行），已按标签在此处读取。请核对后恢复原表格式。",
@@ -49,6 +59,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         ERROR,
         "第 {row} 行有不属于官方表格的数据（{cells}），这些数据不会进入报告。请把数字填到对应的官方行列中，并删除插入的行或多余的数据。",
         "Row {row} holds data outside the official table ({cells}); it would not reach the report. Move the figures into the official rows and delete the extra row or data.",
+    ),
+    "unread_column": (
+        ERROR,
+        "{column} 列有不属于官方表格的数据（{cells}），这些数据不会进入报告。请把数字填到对应的官方行列中，并删除插入的 {column} 列。",
+        "Column {column} holds data outside the official table ({cells}); it would not reach the report. Move the figures into the official columns and delete column {column}.",
     ),
     "unread_text": (
         ERROR,

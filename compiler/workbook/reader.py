@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.document.model import ReadResult, Source, pointer, set_path
@@ -34,16 +35,19 @@ from compiler.formats.definition import (
 )
 from compiler.formats.grid import table_grid
 from compiler.messages.findings import Finding, UnusableFile
+from compiler.workbook.alignment import LineMap, align
 from compiler.workbook.layout import (
     FIELDS_TOP,
     FORMAT_CHOSEN,
     MARKER_SHEET,
     META_FIELDS,
+    META_LABEL_COL,
     META_SHEET,
     META_VALUE_COL,
     NARRATIVE_KIND_BY_LABEL,
     TABLE_LEFT,
     address,
+    column_letter,
     field_row,
     grid_position,
     meta_row,
@@ -66,13 +70,14 @@ def _read(wb, path: Path, format_override: str | None) -> ReadResult:
     if not marker and META_SHEET not in names:
         raise UnusableFile("file_unrelated", path=str(path))
     meta_values = sheet_values(wb[META_SHEET]) if META_SHEET in names else {}
-    fmt, explicit = _choose_format(marker, meta_values, format_override)
+    meta_rows = _meta_rows(meta_values)
+    fmt, explicit = _choose_format(marker, meta_values, format_override, meta_rows[meta_row("year")])
     result = ReadResult(format=fmt, data={"format": fmt.id, "meta": {}, "sections": {}, "fields": {}, "tables": {}})
     result.format_explicit = explicit
     result.sources[pointer("meta")] = Source(META_SHEET, "", META_SHEET)  # even when the sheet is missing
 
     if META_SHEET in names:
-        _read_meta(result, meta_values)
+        _read_meta(result, meta_values, meta_rows)
     else:
         result.note("missing_sheet", sheet=META_SHEET, **_suggest(META_SHEET, names))
         result.data["meta"] = {"org": "", "year": None, "date": "", "contact": ""}
@@ -121,7 +126,7 @@ def _suggest(expected: str, names: list[str]) -> dict[str, str]:
     return {"suggestion": f"（是否被改名为「{close[0]}」？）", "suggestion_en": f" (renamed to '{close[0]}'?)"}
 
 
-def _choose_format(marker: dict, meta_values: dict, override: str | None) -> tuple[Format, bool]:
+def _choose_format(marker: dict, meta_values: dict, override: str | None, year_row: int) -> tuple[Format, bool]:
     """The workbook's format, and whether it was chosen explicitly (``--format`` now, or when the
     workbook was made) rather than by the year. A ``--format`` other than the workbook's own is
     refused in one sentence: its cells are laid out for its own format."""
@@ -135,7 +140,7 @@ def _choose_format(marker: dict, meta_values: dict, override: str | None) -> tup
             return get_format(marked["format"]), marked.get("format_chosen") == FORMAT_CHOSEN
         except UnknownFormat:
             raise UnusableFile("format_unknown", format=marked["format"], known="、".join(all_formats())) from None
-    year = coerce_year(meta_values.get((meta_row("year"), META_VALUE_COL))).value
+    year = coerce_year(meta_values.get((year_row, META_VALUE_COL))).value
     if isinstance(year, int):
         try:
             return format_for_year(year), False
@@ -144,10 +149,20 @@ def _choose_format(marker: dict, meta_values: dict, override: str | None) -> tup
     return format_for_year(max(f.first_year for f in all_formats().values())), False
 
 
-def _read_meta(result: ReadResult, values: dict) -> None:
+def _meta_rows(values: dict) -> LineMap:
+    """The rows of the 基本信息 fields, found by their labels in column A where rows were inserted."""
+    labels = {meta_row(f.id): frozenset({normalize_label(f.label), normalize_label(f.label + "（必填）")})
+              for f in META_FIELDS}
+    found = _labels_by_line({k: v for k, v in values.items() if k[1] == META_LABEL_COL}, 0)
+    return align(labels, found, labels)
+
+
+def _read_meta(result: ReadResult, values: dict, rows: LineMap) -> None:
     meta = result.data["meta"]
+    for r in rows.inserted:  # e.g. a 统一社会信用代码 row added between the fields
+        result.note("row_inserted", sheet=META_SHEET, cell=address(r, META_LABEL_COL), row=r)
     for field_ in META_FIELDS:
-        r = meta_row(field_.id)
+        r = rows[meta_row(field_.id)]
         raw = values.get((r, META_VALUE_COL))
         ptr = pointer("meta", field_.id)
         result.sources[ptr] = Source(META_SHEET, address(r, META_VALUE_COL), field_.label)
@@ -204,11 +219,10 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
     grid = table_grid(table)
     data: dict = {}
     result.data["tables"][table.id] = data
-    rows = _locate_rows(result, section.sheet, grid, values)
+    place = _locate(result, section.sheet, grid, values)
     official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
     for cell in grid.cells:
-        r, c = grid_position(cell)
-        r = rows.get(cell.row, r)
+        r, c = place.cell(cell)
         if cell.role != "value":
             if cell.text:
                 _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases, official)
@@ -225,7 +239,7 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
         set_path(data, cell.key, coerced.value, create=True)
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
-    _check_unread(result, section.sheet, values, rows, grid)
+    _check_unread(result, section.sheet, values, place, grid)
 
 
 def _read_number(result: ReadResult, ptr: str, raw, spec) -> Coerced:
@@ -245,35 +259,93 @@ def _read_number(result: ReadResult, ptr: str, raw, spec) -> Coerced:
     return coerce_number(raw, spec)
 
 
-def _check_unread(result: ReadResult, sheet: str, values: dict, rows: dict[int, int], grid) -> None:
-    """Nothing typed may be silently lost: data in a row inserted into the table, or a number
-    anywhere outside the official value cells, is an error naming the cells."""
-    placed = {(rows.get(c.row, grid_position(c)[0]), grid_position(c)[1]) for c in grid.cells}
-    table_rows = {rows.get(g, grid_position(grid.cells[0])[0] + g) for g in range(grid.height)}
+def _check_unread(result: ReadResult, sheet: str, values: dict, where: TablePlace, grid) -> None:
+    """Nothing typed may be silently lost: data in a row or column inserted into the table, or a
+    number anywhere outside the official value cells, is an error naming the cells."""
+    placed = {where.cell(c) for c in grid.cells}
+    table_rows = {where.rows[g] for g in range(grid.height)}
+    table_cols = {where.cols[g] for g in range(grid.width)}
     top, bottom = min(table_rows), max(table_rows)
-    last_column = TABLE_LEFT + grid.width - 1
+    left, right = min(table_cols), max(table_cols)
     stray: dict[int, list[str]] = {}
-    for (r, c), value in sorted(values.items()):
+    in_columns: dict[int, list[str]] = {}  # data in a column inserted into the table: said per column
+    for (r, c), value in sorted(values.items(), key=lambda item: (item[0][1], item[0][0])):
         if (r, c) in placed or (isinstance(value, str) and value.startswith("=")):
             continue  # an official cell, or one of our own formulas (totals, checks, the summary)
-        inserted = top <= r <= bottom and c <= last_column and r not in table_rows
-        if inserted or looks_numeric(value):
+        if left <= c <= right and top <= r <= bottom and c not in table_cols and r in table_rows:
+            in_columns.setdefault(c, []).append(address(r, c))
+        elif (top <= r <= bottom and c <= right and r not in table_rows) or looks_numeric(value):
             stray.setdefault(r, []).append(address(r, c))
-    for r, cells in stray.items():
-        shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
-        result.note("unread_data", sheet=sheet, cell=cells[0], row=r, cells=shown)
+    for c, cells in in_columns.items():
+        result.note("unread_column", sheet=sheet, cell=cells[0], column=column_letter(c), cells=_shown(cells))
+    for r, cells in sorted(stray.items()):
+        cells.sort(key=lambda a: (len(a), a))
+        result.note("unread_data", sheet=sheet, cell=cells[0], row=r, cells=_shown(cells))
+
+
+def _shown(cells: list[str]) -> str:
+    return "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
 
 
 SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
 
 
-def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int, int]:
-    """Worksheet row of each grid row, found by the official labels where rows were inserted or deleted.
+@dataclass
+class TablePlace:
+    """Where a table's grid lies in its sheet: grid row → sheet row, grid column → sheet column."""
 
-    The whole table may have moved (rows inserted above it): its first cell's text gives the shift.
-    A data row may have moved within the table: its own label finds it. Each move is a warning;
-    a label found nowhere is left to the label check, which reports it as an error.
+    rows: dict[int, int]
+    cols: dict[int, int]
+
+    def cell(self, cell) -> tuple[int, int]:
+        return self.rows[cell.row], self.cols[cell.col]
+
+
+def _labels_by_line(values: dict, axis: int, within=None) -> dict[int, frozenset[str]]:
+    """The normalized texts found on each sheet row (axis 0) or column (axis 1)."""
+    found: dict[int, set[str]] = {}
+    for key, value in values.items():
+        if isinstance(value, str) and not value.startswith("=") and (within is None or key[1 - axis] in within):
+            found.setdefault(key[axis], set()).add(normalize_label(value))
+    return {line: frozenset(texts) for line, texts in found.items()}
+
+
+def _locate(result: ReadResult, sheet: str, grid, values: dict) -> TablePlace:
+    """The table's rows and columns, found by the official labels where rows or columns were
+    inserted or deleted (see ``alignment``).
+
+    Rows inserted above the table move it as a whole (one warning); a row or column inserted
+    inside it is one warning naming it (an error when it holds data, see ``_check_unread``); a
+    label found nowhere is left to the label check, which reports it as an error.
     """
+    row_labels: dict[int, set[str]] = {}
+    col_labels: dict[int, set[str]] = {}
+    for cell in grid.cells:
+        if cell.role != "value" and cell.text:
+            texts = {normalize_label(x) for x in (cell.text, *cell.aliases)}
+            row_labels.setdefault(cell.row, set()).update(texts)
+            col_labels.setdefault(cell.col, set()).update(texts)
+    top, left = grid_position(grid.cells[0])[0] - grid.cells[0].row, TABLE_LEFT
+    row_map = align({top + r: frozenset(t) for r, t in row_labels.items()}, _labels_by_line(values, 0),
+                    range(top, top + grid.height))
+    rows = {r: row_map[top + r] for r in range(grid.height)}
+    col_map = align({left + c: frozenset(t) for c, t in col_labels.items()},
+                    _labels_by_line(values, 1, within=set(rows.values())), range(left, left + grid.width))
+    cols = {c: col_map[left + c] for c in range(grid.width)}
+    place = TablePlace(rows, cols)
+
+    first = next(c for c in grid.cells if c.row == 0 and c.col == 0)
+    if row_map.shift:
+        result.note("table_moved", sheet=sheet, cell=address(rows[0], cols[first.col]), rows=abs(row_map.shift),
+                    direction="下" if row_map.shift > 0 else "上", direction_en="down" if row_map.shift > 0 else "up")
+    table_cols, table_rows = set(cols.values()), set(rows.values())
+    for r in row_map.inserted:
+        if not any(k[0] == r and k[1] <= max(table_cols) for k in values):  # with data: unread_data says it
+            result.note("row_inserted", sheet=sheet, cell=address(r, cols[0]), row=r)
+    for c in col_map.inserted:
+        if not any(k[1] == c and k[0] in table_rows for k in values):
+            result.note("column_inserted", sheet=sheet, cell=address(rows[0], c), column=column_letter(c))
+
     def find(text: str, aliases, col: int, near: int) -> int | None:
         wanted = {normalize_label(x) for x in (text, *aliases)}
         for distance in range(SEARCH_ROWS + 1):
@@ -282,32 +354,21 @@ def _locate_rows(result: ReadResult, sheet: str, grid, values: dict) -> dict[int
                     return r
         return None
 
-    first = next(c for c in grid.cells if c.row == 0 and c.col == 0)
-    expected_top, col = grid_position(first)
-    top = find(first.text, first.aliases, col, expected_top)
-    if top is None:  # the table's first label is nowhere near: read in place, the label check reports it
-        top = expected_top
-    shift = top - expected_top
-    rows = {r: grid_position(first)[0] + r + shift for r in range(grid.height)} if shift else {}
-    moved = []
+    moved = []  # a row moved on its own (not by an insertion): found by its label nearby
     for cell in grid.cells:
         if cell.role != "label" or cell.rowspan > 1 or not cell.text:
             continue
-        expected, c = grid_position(cell)
-        expected += shift
+        expected, c = place.cell(cell)
         found = values.get((expected, c))
         if found == cell.text or normalize_label(found) in {normalize_label(x) for x in (cell.text, *cell.aliases)}:
             continue
-        found = find(cell.text, cell.aliases, c, expected)
-        if found is not None and found != expected:
-            rows[cell.row] = found
-            moved.append((cell.text, address(found, c)))
-    if shift:
-        result.note("table_moved", sheet=sheet, cell=address(top, col), rows=abs(shift),
-                    direction="下" if shift > 0 else "上", direction_en="down" if shift > 0 else "up")
+        found_row = find(cell.text, cell.aliases, c, expected)
+        if found_row is not None and found_row != expected:
+            rows[cell.row] = found_row
+            moved.append((cell.text, address(found_row, c)))
     for label, where in moved:
         result.note("row_moved", sheet=sheet, cell=where, label=label)
-    return rows
+    return place
 
 
 _LABELS: dict[tuple[int, tuple[str, ...]], tuple[Table, str]] = {}
