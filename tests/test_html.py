@@ -1,5 +1,7 @@
 """--html: a standalone, accessible page with real tables, parsed (not string-searched)."""
 
+import json
+
 import pytest
 from helpers import SAMPLE_2021, SEED_WORKBOOK
 from lxml import html as lxml_html
@@ -73,12 +75,13 @@ def test_no_word_exported_css(page):
 
 
 def test_line_breaks_inside_a_paragraph_survive(tmp_path):
-    from helpers import valid_document, write_workbook
+    from helpers import valid_document
     doc = valid_document()
     doc["sections"]["overview"] = [{"kind": "paragraph", "text": "第一行\n第二行"}]
     out = tmp_path / "r.docx"
-    assert compile_workbook(write_workbook(tmp_path / "a.xlsx", doc), output=out,
-                            options=Options(outputs=("html",))).ok
+    source = tmp_path / "a.json"  # a data document: in a workbook, Alt+Enter starts a new paragraph
+    source.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert compile_workbook(source, output=out, options=Options(outputs=("html",))).ok
     page = lxml_html.document_fromstring(out.with_suffix(".html").read_text(encoding="utf-8"))
     paragraph = page.xpath("//section[1]/p")[0]
     assert paragraph.xpath("br") and paragraph.text_content().replace("\n", "") == "第一行第二行"

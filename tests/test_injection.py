@@ -120,7 +120,9 @@ def test_tabs_and_line_breaks_become_word_tabs_and_breaks(tmp_path):
     doc = valid_document()
     doc["sections"]["overview"] = [{"kind": "paragraph", "text": "第一行\n第二行\t制表"}]
     out = tmp_path / "book.docx"
-    assert compile_workbook(write_workbook(tmp_path / "book.xlsx", doc), out).ok
+    source = tmp_path / "book.json"  # a data document: in a workbook, Alt+Enter starts a new paragraph
+    source.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert compile_workbook(source, out).ok
     _assert_valid_docx(out)
     assert "第一行第二行制表" in [text for _, text in paragraphs(out)]
     with zipfile.ZipFile(out) as zf:
