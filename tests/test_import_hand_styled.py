@@ -74,6 +74,18 @@ def test_the_portal_page_furniture_is_not_read_into_the_report(tmp_path):
     assert [f.params["first"] for f in skipped] == ["发布时间：2025-01-20来源：本站浏览次数：128"]
 
 
+def test_a_portal_page_laid_out_in_tables_is_read(tmp_path):
+    """Older portals put the whole article inside layout tables; the report's own tables sit in them."""
+    doc = figures_document("2021", 2024)
+    source = portal_html(doc)
+    start, end = source.index('<div class="article">'), source.index("<footer>")
+    source = (source[:start] + '<table width="900"><tr><td width="200">栏目导航</td><td>'
+              + source[start:end] + "</td></tr></table>" + source[end:])
+    page = tmp_path / "page.html"
+    page.write_text(source, encoding="utf-8")
+    assert _read(page) == expected(doc)
+
+
 def test_a_portal_page_in_gbk_is_read(tmp_path):
     doc = figures_document("2021", 2024)
     page = tmp_path / "page.htm"

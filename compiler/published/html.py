@@ -101,7 +101,7 @@ class _Flattener:
         if tag in SKIPPED or not tag:
             self._tail(el)
             return
-        if tag == "table":
+        if tag == "table" and not _layout_table(el):
             self.flush()
             self.blocks.append(_table(el))
             self._tail(el)
@@ -127,6 +127,15 @@ class _Flattener:
     def _tail(self, el) -> None:
         if el.tail:
             self.parts.append(el.tail)
+
+
+def _layout_table(table) -> bool:
+    """A table used to lay out the page (older portals put the whole article in one): it holds
+    another table, or is a single cell. Its contents are read as the page's own paragraphs."""
+    if any(el is not table for el in table.iter("table")):
+        return True
+    cells = [el for el in table.iter("td", "th")]
+    return len(cells) <= 1
 
 
 def _table(table) -> TableGrid:
