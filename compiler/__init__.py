@@ -25,6 +25,7 @@ _EXPORTS = {
     "new_workbook": "compiler.pipeline",
     "Options": "compiler.pipeline",
     "CompileResult": "compiler.pipeline",
+    "TemplateRefused": "compiler.pipeline",
     # the data document
     "load_document": "compiler.document.load",
     "blank_document": "compiler.document.blank",
@@ -54,7 +55,7 @@ _EXPORTS = {
 
 __all__ = [
     "__version__",
-    "compile_workbook", "validate_workbook", "new_workbook", "Options", "CompileResult",
+    "compile_workbook", "validate_workbook", "new_workbook", "Options", "CompileResult", "TemplateRefused",
     "load_document", "blank_document", "ReadResult", "Source",
     "Format", "get_format", "format_for_year", "all_formats", "UnknownFormat",
     "Finding", "Refusal", "UnusableFile", "CATALOGUE",
@@ -84,6 +85,13 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing is imported at 
     from compiler.inbox.batch import BatchOutcome, run_batch
     from compiler.inbox.rollup import RollupRefused, RollupResult, rollup
     from compiler.messages.findings import CATALOGUE, Finding, Refusal, UnusableFile
-    from compiler.pipeline import CompileResult, Options, compile_workbook, new_workbook, validate_workbook
+    from compiler.pipeline import (
+        CompileResult,
+        Options,
+        TemplateRefused,
+        compile_workbook,
+        new_workbook,
+        validate_workbook,
+    )
     from compiler.template_lint.docx_side import check_template
     from compiler.template_lint.problems import LintReport

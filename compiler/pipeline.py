@@ -25,7 +25,7 @@ from compiler.common.resources import default_template
 from compiler.document.load import load_document
 from compiler.document.model import ReadResult, pointer
 from compiler.formats.definition import Format, format_for_year, get_format
-from compiler.messages.findings import Finding, UnusableFile
+from compiler.messages.findings import Finding, Refusal, UnusableFile
 from compiler.messages.presentation import sort_findings
 from compiler.render.context import build_context
 from compiler.render.pdf import PdfUnavailable, docx_to_pdf
@@ -171,12 +171,13 @@ def default_output(source: Path) -> Path:
     return Path(source).with_suffix(".docx")
 
 
-class TemplateRefused(Exception):
-    """A custom template that fails the lint (``compile template-check``); carries its report."""
+class TemplateRefused(Refusal):
+    """A custom template that fails the lint (``compile template-check``): a refusal carrying the
+    first error, and the whole lint report."""
 
     def __init__(self, report: LintReport):
         self.report = report
-        super().__init__(report.lines()[0])
+        super().__init__(report.errors[0])
 
 
 def checked_template(template: Path) -> LintReport:

@@ -24,6 +24,8 @@ def test_the_library_call_lints_a_custom_template_before_compiling(tmp_path):
         compile_workbook(SAMPLE_2021, out, Options(template=bad))
     assert "template_forbidden" in refused.value.report.codes()
     assert not out.exists()
+    from compiler import Refusal
+    assert isinstance(refused.value, Refusal) and refused.value.finding.code == "template_forbidden"
 
 
 def test_only_the_pdf_writer_reports_pdf_failed(tmp_path):
