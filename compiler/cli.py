@@ -155,6 +155,19 @@ def _report(result: CompileResult, lang: str, limit: int | None) -> None:
         click.echo(line)
 
 
+def _deadline(value: str | None) -> str | None:
+    """--deadline MM-DD, checked when the arguments are read (a bad one is a usage error, exit 2)."""
+    from compiler.checks.dates import BadDeadline, parse_deadline
+
+    if value is None:
+        return None
+    try:
+        month, day = parse_deadline(value)
+    except BadDeadline:
+        raise click.BadParameter(text("bad_deadline", default_lang(), found=value), param_hint="--deadline") from None
+    return f"{month:02d}-{day:02d}"
+
+
 def _exit_code(codes: list[int]) -> int:
     return max(codes, default=EXIT_OK)
 
@@ -175,6 +188,8 @@ def _exit_code(codes: list[int]) -> int:
               help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
 @click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
               help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。")
+@click.option("--deadline", default=None, metavar="MM-DD", callback=lambda ctx, param, value: _deadline(value),
+              help="成文日期的期限（次年的月-日，默认 01-31；本级政府年度报告用 03-31）。")
 @click.option("--json", "write_json", is_flag=True, help="同时输出数据文档（.json）。")
 @click.option("--html", "write_html", is_flag=True, help="同时输出网页版（.html），用于门户网站发布。")
 @click.option("--pdf", "write_pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）。")
@@ -183,8 +198,8 @@ def _exit_code(codes: list[int]) -> int:
               help="批量编译时的并行进程数（默认：CPU 核数）。")
 @click.option("--force", is_flag=True, help="批量编译时覆盖输出目录中已存在的文件。")
 @common_options
-def build(workbooks, output, format_id, template, strict, previous, archive_path, reuse_threshold, write_json,
-          write_html, write_pdf, limit_errors, jobs, force, lang):
+def build(workbooks, output, format_id, template, strict, previous, archive_path, reuse_threshold, deadline,
+          write_json, write_html, write_pdf, limit_errors, jobs, force, lang):
     """校验工作簿并生成 Word 报告；有错误时不生成。
 
     给出文件夹、多个工作簿或通配符（如 inbox/*.xlsx）时批量编译：-o 为输出目录。
@@ -196,7 +211,7 @@ def build(workbooks, output, format_id, template, strict, previous, archive_path
     previous = click.get_current_context().with_resource(
         previous_lookup(previous, archive_path, not batch and len(workbooks) == 1, jobs, lang))
     options = Options(format_id=format_id, template=template, strict=strict, previous=previous,
-                      reuse_threshold=None if reuse_threshold is None else reuse_threshold / 100,
+                      reuse_threshold=None if reuse_threshold is None else reuse_threshold / 100, deadline=deadline,
                       outputs=tuple(kind for kind, wanted in (("json", write_json), ("html", write_html),
                                                               ("pdf", write_pdf)) if wanted))
     if template is not None:
@@ -291,10 +306,13 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive
               help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
 @click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
               help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。")
+@click.option("--deadline", default=None, metavar="MM-DD", callback=lambda ctx, param, value: _deadline(value),
+              help="成文日期的期限（次年的月-日，默认 01-31；本级政府年度报告用 03-31）。")
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON 报告。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None)
 @common_options
-def check(workbooks, format_id, strict, previous, archive_path, reuse_threshold, as_json, limit_errors, lang):
+def check(workbooks, format_id, strict, previous, archive_path, reuse_threshold, deadline, as_json, limit_errors,
+          lang):
     """只校验，不生成报告。
 
     给出文件夹、多个工作簿或通配符时逐个校验，最后显示汇总表；不写任何文件。
@@ -309,7 +327,7 @@ def check(workbooks, format_id, strict, previous, archive_path, reuse_threshold,
     previous = click.get_current_context().with_resource(
         previous_lookup(previous, archive_path, not many and len(paths) == 1, None, lang))
     options = Options(format_id=format_id, strict=strict, previous=previous,
-                      reuse_threshold=None if reuse_threshold is None else reuse_threshold / 100)
+                      reuse_threshold=None if reuse_threshold is None else reuse_threshold / 100, deadline=deadline)
     codes, reports, rows = [], [], []
     for index, path in enumerate(paths):
         row = BatchRow(index=index, source=str(path))

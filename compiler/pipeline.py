@@ -18,6 +18,7 @@ from compiler.checks.arithmetic import (
     compute_totals,
 )
 from compiler.checks.completeness import check_completeness
+from compiler.checks.dates import check_dates
 from compiler.checks.schema import validate
 from compiler.checks.text import check_text_against_tables
 from compiler.common.files import write_atomic
@@ -91,6 +92,7 @@ class Options:
     previous: Path | PreviousLookup | None = None
     outputs: tuple[str, ...] = ()  # written beside the .docx: "json", "html", "pdf"
     reuse_threshold: float | None = None  # share of a section repeated from last year that is reported
+    deadline: str | None = None  # MM-DD the report must be signed by in the next year (checks.dates: 01-31)
 
 
 def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadResult, list[Finding]]:
@@ -99,6 +101,7 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
     result = load_document(Path(path), options.format_id)
     findings = check_read(result)
     findings += check_stale_years(result, ReviewSettings.of(result).stale)  # text alone: always
+    findings += check_dates(result, options.deadline)
     findings += check_text_against_tables(result)  # on the recomputed figures of the readable tables
     if options.previous and not any(f.is_error for f in findings):
         findings += _previous_year_findings(result, options.previous, options)

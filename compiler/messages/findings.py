@@ -135,6 +135,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "成文日期 {found} 与年度 {year} 不符：年报通常在次年（{next_year} 年）年初成文。请核对。",
         "The date {found} does not fit the year {year}: a report is normally dated early in {next_year}.",
     ),
+    "date_missing": (
+        WARNING,
+        "未填写成文日期：报告落款将没有日期。请填写成文日期，如 {year} 年度报告通常为次年 1 月的日期。",
+        "No date (成文日期): the report would be signed without a date. Enter the date the {year} report is signed.",
+    ),
+    "date_before_year_end": (
+        ERROR,
+        "成文日期 {found} 在 {year} 年度结束之前：年报统计的是全年（1月1日至12月31日），应在年度结束后成文。请核对成文日期或年度。",
+        "The date {found} is before the {year} report year has ended: the report covers the whole year and is signed after it. Check the date or the year.",
+    ),
+    "date_after_deadline": (
+        WARNING,
+        "成文日期 {found} 晚于 {deadline}（迟 {days} 天）：《中华人民共和国政府信息公开条例》第四十九条规定，部门应于每年1月31日前公布本部门上一年度的年度报告，本级政府年度报告于3月31日前公布（汇总报告请用 --deadline 03-31）。请核对 {year} 年度报告的成文日期。",
+        "The date {found} is after {deadline} ({days} day(s) late): under Article 49 of the Regulations, departments publish their {year} report by 31 January and the government's own report by 31 March (use --deadline 03-31 for that one).",
+    ),
     "heading_without_text": (
         WARNING,
         "小标题「{heading}」下面没有正文，报告中将只有标题。请补写内容或删除该小标题。",

@@ -36,6 +36,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "Note: {year} normally uses the {expected} format; the {format} format was made as --format asked, and check and compile will use it with a warning."),
     "workbook_written": ("已生成 {format} 格式（{source}）{year} 年度填报表：{output}",
                          "Wrote the {year} workbook in the {format} format ({source}): {output}"),
+    "bad_deadline": ("期限「{found}」应为次年的月-日，如 01-31 或 03-31。", "The deadline '{found}' must be a month and day, such as 01-31 or 03-31."),
     # last year against this year (compile diff)
     "diff_page_not_html": ("对照网页应以 .html 结尾。", "The comparison page must end in .html."),
     "diff_with_errors": ("注意：{file} 有 {errors} 个错误（compile check 可查看），未能读取的数字不作比较。",
