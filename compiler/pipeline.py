@@ -19,6 +19,7 @@ from compiler.checks.arithmetic import (
 )
 from compiler.checks.completeness import check_completeness
 from compiler.checks.dates import check_dates
+from compiler.checks.narrative import check_sections
 from compiler.checks.schema import validate
 from compiler.checks.text import check_text_against_tables
 from compiler.common.files import write_atomic
@@ -103,6 +104,7 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
     findings += check_stale_years(result, ReviewSettings.of(result).stale)  # text alone: always
     findings += check_dates(result, options.deadline)
     findings += check_text_against_tables(result)  # on the recomputed figures of the readable tables
+    findings += check_sections(result)
     if options.previous and not any(f.is_error for f in findings):
         findings += _previous_year_findings(result, options.previous, options)
     if options.strict:

@@ -25,8 +25,8 @@ def valid_document(format_id: str = "2021", year: int = 2024, org: str = "测试
     doc = blank_document(get_format(format_id), year, org)
     doc["meta"]["date"] = f"{year + 1}-01-15"
     doc["sections"]["overview"] = [{"kind": "paragraph", "text": "本年度认真贯彻落实《条例》。"}]
-    doc["sections"]["problems"] = [{"kind": "paragraph", "text": "公开质量有待提高。"}]
-    doc["sections"]["other"] = [{"kind": "paragraph", "text": "无。"}]
+    doc["sections"]["problems"] = [{"kind": "paragraph", "text": "公开质量有待提高。上一年度年报所提问题已完成整改。"}]
+    doc["sections"]["other"] = [{"kind": "paragraph", "text": "本年度未收取信息处理费。"}]
     return doc
 
 

@@ -32,7 +32,8 @@ def pdfs(tmp_path_factory):
     made = {}
     for name, workbook in (("2021", SAMPLE_2021), ("2019", SEED_WORKBOOK)):
         result = compile_workbook(workbook, output=out / f"{name}.docx", options=Options(outputs=("pdf",)))
-        assert result.ok and result.findings == [], [f.message() for f in result.findings]
+        expected = [] if name == "2021" else ["date_missing"]  # the published seed report is undated
+        assert result.ok and [f.code for f in result.findings] == expected, [f.message() for f in result.findings]
         made[name] = out / f"{name}.pdf"
     return made
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from compiler.checks.narrative import check_combined, check_either, check_percentages, masked
 from compiler.document.figures import figure_cells, figure_readable, figure_value
 from compiler.document.model import ReadResult, pointer
 from compiler.document.values import chinese_int
@@ -22,17 +23,24 @@ def check_text_against_tables(result: ReadResult) -> list[Finding]:
     findings = []
     for section in fmt.narrative_sections():
         for index, block in enumerate(data["sections"].get(section.id) or []):  # None: not found
+            where = result.place(pointer("sections", section.id, index, "text"))
             for sentence in _SENTENCE_END.split(block["text"]):
-                findings += _check_sentence(result, fmt, section.id, index, sentence)
+                combined, spans = check_combined(result, where, sentence)
+                findings += combined
+                findings += _check_sentence(result, fmt, section.id, index, sentence, masked(sentence, spans))
+                findings += check_either(result, where, sentence)
+                findings += check_percentages(result, where, sentence)
     return findings
 
-
-def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int, sentence: str) -> list[Finding]:
+def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int, sentence: str,
+                    readable: str) -> list[Finding]:
+    """Each phrase naming one figure; ``readable`` is the sentence with its combined statements
+    blanked (「予以公开及部分公开27件」 claims the sum, not each)."""
     findings = []
     for check in fmt.text_checks:
         if not figure_readable(fmt, result.data, check["figure"]):
             continue  # a cell of its table still has to be corrected; its error says so
-        for match in re.finditer(check["pattern"], sentence):
+        for match in re.finditer(check["pattern"], readable):
             stated = int(match.group(1)) if match.group(1).isdigit() else chinese_int(match.group(1))
             actual = figure_value(fmt, result.data, check["figure"])
             if stated == actual:
@@ -44,12 +52,12 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
                 "stated": stated,
                 "actual": actual,
                 "label": fmt.figures[check["figure"]]["label"],
-                "table_cell": _cells_text(result, figure_cells(fmt, check["figure"])),
+                "table_cell": cells_text(result, figure_cells(fmt, check["figure"])),
             }))
     return findings
 
 
-def _cells_text(result: ReadResult, cells) -> str:
+def cells_text(result: ReadResult, cells) -> str:
     """Where a figure lives: 依申请公开!J7, or 依申请公开!J11:J18 for a sum of adjacent rows."""
     sources = [s for c in cells if (s := result.sources.get(pointer("tables", *c))) is not None]
     if not sources:

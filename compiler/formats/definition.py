@@ -266,6 +266,7 @@ class Format:
     summary_sentence: str = ""  # the generated sentence of the year's application figures
     previous_year_checks: tuple[dict, ...] = ()
     year_review: dict = field(default_factory=dict)  # copied text, stale years, figure jumps (compiler.review)
+    narrative_rules: dict = field(default_factory=dict)  # combined figures, wordings, percentages, 五, fees
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
@@ -316,6 +317,7 @@ def _format(raw: dict) -> Format:
         summary_sentence=raw.get("summary_sentence", ""),
         previous_year_checks=tuple(raw.get("previous_year_checks", ())),
         year_review=raw.get("year_review", {}),
+        narrative_rules=raw.get("narrative_rules", {}),
     )
 
 

@@ -185,6 +185,46 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "文字与表格不一致：「{sentence}」写的是{phrase}，但表格中「{label}」为 {actual} 件（{table_cell}）。请核对文字或表格。",
         "Text and table disagree: '{sentence}' says {phrase}, but the table's '{label}' is {actual} ({table_cell}). Check the text or the table.",
     ),
+    "text_sum_mismatch": (
+        WARNING,
+        "文字与表格不一致：「{sentence}」写的是「{phrase}」，即 {terms} 之和，但表格中合计为 {actual} 件（{table_cell}）。请核对文字或表格。",
+        "Text and table disagree: '{sentence}' says '{phrase}', the sum of {terms}, but the table gives {actual} ({table_cell}).",
+    ),
+    "text_either_mismatch": (
+        WARNING,
+        "文字与表格不一致：「{sentence}」写的是 {stated} 件（「{phrase}」），可理解为{options}，都不相符。请核对文字或表格。",
+        "Text and table disagree: '{sentence}' says {stated} ('{phrase}'), which can mean {options}; it matches neither.",
+    ),
+    "text_percent_mismatch": (
+        WARNING,
+        "百分比与表格不一致：「{sentence}」写的是「{phrase}」，但按表格 {count} 件{options}（保留一位小数）。请核对。",
+        "Percentage and table disagree: '{sentence}' says '{phrase}', but from the table {count} is {options} (one decimal).",
+    ),
+    "problems_empty": (
+        WARNING,
+        "「{heading}」实质上没有内容（「{text}」，不足 {min_chars} 字或只写了「无」）。评议要求写明存在的主要问题和改进措施，请补写。",
+        "'{heading}' says nothing in substance ('{text}': under {min_chars} characters or only 'none'). Reviewers expect the main problems and what is being done.",
+    ),
+    "rectification_missing": (
+        WARNING,
+        "「{heading}」（「{text}」）没有写上一年度年报所提问题的整改情况（2021 年格式要求）。请补写，如「上一年度年报所提……问题，已通过……完成整改」。",
+        "'{heading}' says nothing on how last year's problems were rectified, which the 2021 format requires ('{text}').",
+    ),
+    "fees_not_reported": (
+        WARNING,
+        "收取了信息处理费（收费通知 {notices} 件，金额 {amount} 元，{amount_cell}；逾期未缴费 {unpaid} 件，{unpaid_cell}），但「{heading}」写的是「{text}」，没有报告信息处理费。请在第六部分写明收费情况。",
+        "Fees were charged (notices {notices}, amount {amount}, {amount_cell}; unpaid {unpaid}, {unpaid_cell}) but '{heading}' says '{text}' and nothing on 信息处理费. Report them in section 六.",
+    ),
+    "fees_not_mentioned": (
+        WARNING,
+        "「{heading}」（「{text}」）没有写信息处理费的收取情况（2021 年格式要求，没有收取也应写明，如「本年度未收取信息处理费」）。也可填写本表的收费通知件数和收费金额（{amount_cell}）。",
+        "'{heading}' says nothing on 信息处理费, which the 2021 format requires even when none was charged ('{text}'); or fill in the fee fields ({amount_cell}).",
+    ),
+    "fee_amount_mismatch": (
+        WARNING,
+        "文字与填报不一致：「{phrase}」写的是 {stated} 元，但收取信息处理费金额为 {amount} 元（{amount_cell}）。请核对。",
+        "Text and fields disagree: '{phrase}' says {stated} but the fee amount is {amount} ({amount_cell}).",
+    ),
     "previous_mismatch": (
         ERROR,
         "「{label}」（{column}列）为 {current}，但上一年度填报表 {file} 的「{previous_label}」为 {previous}。两者应相等，请核对。",
