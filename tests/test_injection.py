@@ -49,7 +49,7 @@ def _document_with(payload: str) -> dict:
     ]
     # beside the payload, what sections 五 and 六 must say in substance (checks.narrative)
     doc["sections"]["problems"] = [{"kind": "paragraph", "text": payload},
-                                   {"kind": "paragraph", "text": "上一年度年报所提问题已完成整改，公开质量仍有待提高。"}]
+                                   {"kind": "paragraph", "text": "上一年度年报所提问题已完成整改。"}]
     doc["sections"]["other"] = [{"kind": "paragraph", "text": payload},
                                 {"kind": "paragraph", "text": "本年度未收取信息处理费。"}]
     return doc

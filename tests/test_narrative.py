@@ -81,7 +81,8 @@ def test_shoubanis_new_plus_carried_over(tmp_path, sentence):
     assert _codes(findings) == ["text_mismatch"] and "32 件" in findings[0].message()
 
 
-@pytest.mark.parametrize("sentence", ["全年共收到政府信息公开申请31件。", "共收到申请三十一件。", "共收到公开申请３１件。"])
+@pytest.mark.parametrize("sentence", [
+    "全年共收到政府信息公开申请31件。", "共收到申请三十一件。", "共收到公开申请３１件。"])
 def test_gongshoudao_matching_neither_reading_names_both(tmp_path, sentence):
     findings = _findings(tmp_path, overview=sentence)
     assert _codes(findings) == ["text_either_mismatch"]
@@ -101,7 +102,8 @@ def test_a_percentage_of_one_of_the_totals_passes(tmp_path, sentence):
     assert _findings(tmp_path, overview=sentence) == []
 
 
-@pytest.mark.parametrize("sentence", ["予以公开20件，占70.0%。", "予以公开二十件，占总数的66.6%。", "部分公开７件，占２５％。"])
+@pytest.mark.parametrize("sentence", [
+    "予以公开20件，占70.0%。", "予以公开二十件，占总数的66.6%。", "部分公开７件，占２５％。"])
 def test_a_percentage_of_no_total_is_caught(tmp_path, sentence):
     findings = _findings(tmp_path, overview=sentence)
     assert _codes(findings) == ["text_percent_mismatch"]
