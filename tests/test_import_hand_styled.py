@@ -13,8 +13,10 @@ from PIL import Image
 
 from compiler.cli import cli
 from compiler.document.load import load_document
+from compiler.formats.definition import ValueSpec
 from compiler.messages.findings import UnusableFile
 from compiler.pipeline import validate_workbook
+from compiler.published.importer import read_number
 from compiler.render.pdf import docx_to_pdf
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -188,3 +190,43 @@ def test_the_year_of_the_title_and_the_labels_choose_the_format(tmp_path):
     loaded = load_document(tmp_path / "report.docx")
     assert loaded.format.id == "2019"
     assert "format_year_mismatch" in _codes(tmp_path / "report.docx")
+
+
+@pytest.mark.parametrize("title, org, year", [
+    ("临江区市场监督管理局2024年政府信息公开工作年度报告", "临江区市场监督管理局", 2024),
+    ("临江区档案局关于2023年度政府信息公开工作年度报告", "临江区档案局", 2023),
+    ("2024年度临江区档案局政府信息公开工作年度报告", "临江区档案局", 2024),
+    ("临江区档案局政府信息公开工作年度报告（2024年）", "临江区档案局", 2024),
+    ("临江区档案局二〇二〇年政府信息公开年报", "临江区档案局", 2020),
+])
+def test_the_title_gives_the_agency_and_the_year_however_it_is_worded(tmp_path, title, org, year):
+    doc = figures_document("2021", 2024)
+    page = tmp_path / "page.html"
+    page.write_text(portal_html(doc).replace(f"{doc['meta']['org']}2024年政府信息公开工作年度报告</div>",
+                                             f"{title}</div>"), encoding="utf-8")
+    meta = load_document(page).data["meta"]
+    assert (meta["org"], meta["year"]) == (org, year)
+
+
+def test_a_notice_about_the_report_is_no_title(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>关于印发2024年政府信息公开工作要点的通知</p></body></html>", encoding="utf-8")
+    with pytest.raises(UnusableFile):
+        load_document(page)
+
+
+@pytest.mark.parametrize("printed, spec, read", [
+    ("12件", ValueSpec("count"), (12, None)),
+    ("1,856", ValueSpec("count"), (1856, None)),
+    ("１２", ValueSpec("count"), (12, None)),
+    ("+1036", ValueSpec("signed_count"), (1036, None)),
+    ("\u22123", ValueSpec("signed_count"), (-3, None)),
+    ("", ValueSpec("count"), (0, "blank_as_zero")),
+    ("—", ValueSpec("count"), (0, "dash_as_zero")),
+    ("12.3456万元", ValueSpec("amount", unit="万元", max_decimals=4), (12.3456, None)),
+    ("251000元", ValueSpec("amount", unit="万元", max_decimals=4), ("251000元", None)),  # another unit: not converted
+    ("200.00", ValueSpec("amount", unit="元", max_decimals=2), (200, None)),
+])
+def test_a_printed_figure_is_read_as_typed_or_left_as_text(printed, spec, read):
+    value, code, _ = read_number(printed, spec)
+    assert (value, code) == read and type(value) is type(read[0])

@@ -48,8 +48,12 @@ from compiler.workbook.reader import group_findings, value_label
 TITLE_PLACE, SIGNATURE_PLACE, NOT_FOUND = "标题", "落款", "（未找到）"
 _CJK = "\u3000-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
-_TITLE = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年度?(?P<post>.*?)"
-                    r"政府信息公开(?:工作)?(?:年度报告|年报)$")
+_YEAR = r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}"
+# the end of a title: 「[关于][2024年[度]]政府信息公开[工作][2024年度]年度报告|年报|报告[（2024年）]」
+_TITLE_TAIL = re.compile(
+    rf"(?:关于)?(?:(?P<y1>{_YEAR})\s*年度?)?政府信息公开(?:工作)?(?:(?P<y2>{_YEAR})\s*年度?)?(?:年度报告|年报|报告)"
+    rf"(?:[（(](?P<y3>{_YEAR})\s*年?度?[)）])?$")
+_LEADING_YEAR = re.compile(rf"^(?P<year>{_YEAR})\s*年度?")
 _NUMERALS = "一二三四五六七八九十"
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+|\d+)\s*[、.．]")
 _HEADING_NUMBER = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]")
@@ -111,19 +115,19 @@ def _find_title(blocks: list, hint: str) -> tuple[int | None, str]:
     limit = min(len(blocks), 12)
     paragraphs = [(i, b) for i, b in enumerate(blocks[:limit]) if isinstance(b, Paragraph)]
     for i, p in paragraphs:
-        if p.style == "title" or _TITLE.match(_compact(p.text)):
+        if p.style == "title" or _is_title(_compact(p.text)):
             text = _compact(p.text)
-            if not _TITLE.match(text) and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph):
+            if not _is_title(text) and i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph):
                 joined = _compact(p.text + blocks[i + 1].text)
-                if _TITLE.match(joined):
+                if _is_title(joined):
                     return i + 1, joined
-            if _TITLE.match(text):
+            if _is_title(text):
                 return i, text
     for i, p in paragraphs[:-1]:  # a title broken over two paragraphs, neither styled
         joined = _compact(p.text + blocks[i + 1].text) if isinstance(blocks[i + 1], Paragraph) else ""
-        if _TITLE.match(joined) and len(joined) < 80:
+        if _is_title(joined) and len(joined) < 80:
             return i + 1, joined
-    if hint and _TITLE.match(_compact(hint)):
+    if hint and _is_title(_compact(hint)):
         return None, _compact(hint)
     return None, ""
 
@@ -137,17 +141,33 @@ def _compact(text: str) -> str:
     return re.sub(r"\s*\n\s*", "", text) if "\n" in text else text
 
 
+def _title_parts(title: str) -> tuple[str, str] | None:
+    """(机关名称, the year as written) of a title, or None. Titles are written 「××局2024年政府信息公开
+    工作年度报告」, 「××局关于2023年度政府信息公开工作年度报告」, 「2024年度××局政府信息公开工作年度报告」,
+    「××局政府信息公开工作年度报告（2024年）」, 「××局二〇二〇年政府信息公开年报」."""
+    tail = _TITLE_TAIL.search(title)
+    if not tail or len(title) > 80:
+        return None
+    org, year = title[: tail.start()].strip(), tail.group("y1") or tail.group("y2") or tail.group("y3")
+    if year is None:
+        leading = _LEADING_YEAR.match(org)
+        if not leading:
+            return None
+        org, year = org[leading.end():].strip(), leading.group("year")
+    return (org, year) if org else None
+
+
+def _is_title(text: str) -> bool:
+    return _title_parts(text) is not None
+
+
 def _parse_title(title: str) -> tuple[str, int | None]:
-    match = _TITLE.match(title)
-    if not match:
+    parts = _title_parts(title)
+    if parts is None:
         return "", None
-    raw_year = match.group("year")
+    org, raw_year = parts
     year = int(raw_year) if raw_year.isdigit() else int("".join(str("〇一二三四五六七八九".index(c)) if c != "零"
                                                                 else "0" for c in raw_year))
-    org = match.group("pre").strip()
-    org = org.removesuffix("关于")
-    if not org:
-        org = match.group("post").strip()
     return org, year
 
 
@@ -371,7 +391,7 @@ def read_number(raw: str, spec) -> tuple[object, str | None, dict]:
     """A printed figure: 「12」, 「12件」, 「1,856」, 「+3」, 「12.3456」 (万元 in a 万元 column).
     Blank and 「—」/「/」 are read as 0 with a warning, as blank workbook cells are; anything else
     is passed on as text for the schema to name."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or "")).replace("\u2212", "-")  # a typeset minus
     if not text:
         return 0, "blank_as_zero", {}
     if _DASHES.match(text):
