@@ -51,8 +51,15 @@ def stale_mentions(text: str, year: int, rules: StaleRules) -> list[tuple[str, s
             before, after = sentence[:match.start()], sentence[match.end():]
             if rules.allowed_before.search(before) or rules.allowed_after.search(after):
                 continue
-            found.append((sentence.strip(), match.group(0)))
+            found.append((_excerpt(sentence, match.start(), match.end()), match.group(0)))
     return found
+
+
+def _excerpt(sentence: str, start: int, end: int, before: int = 12, after: int = 28) -> str:
+    """The mention with a little of its sentence around it: enough to find it, short enough to read."""
+    left, right = max(0, start - before), min(len(sentence), end + after)
+    text = sentence[left:right].strip()
+    return ("…" if left > 0 else "") + text + ("…" if right < len(sentence.rstrip()) else "")
 
 
 def check_stale_years(current: ReadResult, rules: StaleRules) -> list[Finding]:
