@@ -267,3 +267,13 @@ def test_the_batch_summary_gives_each_agency_its_repeat_rate(tmp_path):
     assert row[head.index("与上年重复率")] == "100%"
     without = run_batch([this], tmp_path / "out2", Options(), jobs=1)
     assert without.rows[0].repeat_rate is None
+
+
+def test_a_sum_of_other_figures_is_not_reported_as_a_jump_twice(tmp_path):
+    doc = year_pairs.rewritten()
+    doc["tables"]["requests"]["new"]["natural"] += 400  # 60 → 460 new applications (and so 一 + 二)
+    doc["tables"]["requests"]["disclosed"]["natural"] += 400
+    outcome = _review(tmp_path, doc)
+    jumps = {c.name for c in outcome.figures if c.jump}
+    assert {"new", "disclosed", "results_total"} <= jumps and "received_total" not in jumps
+    assert next(c for c in outcome.figures if c.name == "received_total").current == 464

@@ -20,10 +20,11 @@ class JumpRules:
     ratio: float  # ×ratio or ÷ratio is a jump
     floor: int  # ... when the larger of the two is at least this (3 → 15 is a jump, 1 → 5 is not)
     from_zero: int  # 0 ↔ at least this is a jump
+    skip: tuple[str, ...] = ()  # figures that only add up others (一 + 二): their parts are reported
 
     @classmethod
     def from_data(cls, raw: dict) -> JumpRules:
-        return cls(float(raw["ratio"]), int(raw["floor"]), int(raw["from_zero"]))
+        return cls(float(raw["ratio"]), int(raw["floor"]), int(raw["from_zero"]), tuple(raw.get("skip", ())))
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def figure_changes(previous: ReadResult, current: ReadResult, rules: JumpRules) 
             continue  # a figure last year's format lacks, or a table still to be corrected
         before = figure_value(previous.format, previous.data, name)
         now = figure_value(current.format, current.data, name)
-        out.append(FigureChange(name, spec["label"], before, now, is_jump(before, now, rules)))
+        jump = name not in rules.skip and is_jump(before, now, rules)
+        out.append(FigureChange(name, spec["label"], before, now, jump))
     return out
 
 
@@ -79,8 +81,10 @@ def check_figure_jumps(changes: list[FigureChange], current: ReadResult, previou
             continue
         cells = figure_cells(current.format, change.name)
         sheet, cell = current.place(pointer("tables", *cells[0])) if cells else ("", "")
-        if change.previous == 0 or change.current == 0:
-            how, how_en = "由 0 变为非零或由非零变为 0", "to or from zero"
+        if change.previous == 0:
+            how, how_en = "上年为 0", "from zero"
+        elif change.current == 0:
+            how, how_en = "本年为 0", "to zero"
         else:
             factor = change.current / change.previous
             how = f"约为上年的 {factor:.1f} 倍" if factor >= 1 else f"约为上年的 1/{1 / factor:.1f}"
