@@ -394,3 +394,14 @@ def test_numbers_in_words_and_table_two_figures_are_checked(tmp_path, sentence, 
     assert ((code, "总体情况", "B5") in found) is code_expected
     if "行政处罚" in sentence:
         assert "主动公开!B13" in next(f for f in result.findings if f.code == "text_mismatch").message()
+
+
+def test_english_messages_list_cells_with_english_commas(tmp_path):
+    blanks = {f"依申请公开!{c}9": None for c in "DEFGHI"} | {"依申请公开!D10": None, "依申请公开!E10": None}
+    unreadable = {"依申请公开!D7": "3件", "依申请公开!E7": "两件"}
+    result, _ = findings_of(edited(tmp_path, blanks | unreadable))
+    listed = [f for f in result.findings if f.code in ("blank_as_zero_many", "balance_skipped")]
+    assert {f.code for f in listed} == {"blank_as_zero_many", "balance_skipped"}
+    for f in listed:
+        assert "、" not in f.message("en") and ", " in f.message("en"), f.message("en")
+        assert "、" in f.message("zh")

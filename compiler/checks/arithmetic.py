@@ -99,9 +99,10 @@ def _skipped(result: ReadResult, unknown: set[str], count: int) -> Finding:
                     and (get_path(result.data, p) is not None or p in result.unread)), key=order.__getitem__)
     cells = list({(src.sheet, src.cell): src for src in (result.sources[p] for p in typed)}.values())
     first = cells[0] if cells else None
-    shown = "、".join(f"{c.sheet}!{c.cell}" for c in cells[:6]) + ("…" if len(cells) > 6 else "")
+    named = [f"{c.sheet}!{c.cell}" for c in cells[:6]]
+    more = "…" if len(cells) > 6 else ""
     return Finding("balance_skipped", first.sheet if first else "", first.cell if first else "",
-                   {"count": count, "cells": shown})
+                   {"count": count, "cells": "、".join(named) + more, "cells_en": ", ".join(named) + more})
 
 
 def _balance(result: ReadResult, table: Table, check, values: dict, line: str) -> list[Finding]:

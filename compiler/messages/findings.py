@@ -58,12 +58,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "unread_data": (
         ERROR,
         "第 {row} 行有不属于官方表格的数据（{cells}），这些数据不会进入报告。请把数字填到对应的官方行列中，并删除插入的行或多余的数据。",
-        "Row {row} holds data outside the official table ({cells}); it would not reach the report. Move the figures into the official rows and delete the extra row or data.",
+        "Row {row} holds data outside the official table ({cells_en}); it would not reach the report. Move the figures into the official rows and delete the extra row or data.",
     ),
     "unread_column": (
         ERROR,
         "{column} 列有不属于官方表格的数据（{cells}），这些数据不会进入报告。请把数字填到对应的官方行列中，并删除插入的 {column} 列。",
-        "Column {column} holds data outside the official table ({cells}); it would not reach the report. Move the figures into the official columns and delete column {column}.",
+        "Column {column} holds data outside the official table ({cells_en}); it would not reach the report. Move the figures into the official columns and delete column {column}.",
     ),
     "unread_text": (
         ERROR,
@@ -103,17 +103,17 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "blank_as_zero_many": (
         WARNING,
         "{count} 个空白单元格已按 0 读取（{cells}）。官方表格要求明确填写 0。",
-        "{count} blank cells were read as 0 ({cells}). The official table wants an explicit 0.",
+        "{count} blank cells were read as 0 ({cells_en}). The official table wants an explicit 0.",
     ),
     "text_number_many": (
         WARNING,
         "{count} 个单元格的数字以文本形式填写（{cells}），已按数字读取。建议改为数字格式。",
-        "{count} cells hold numbers typed as text ({cells}); read as numbers. Prefer numeric cells.",
+        "{count} cells hold numbers typed as text ({cells_en}); read as numbers. Prefer numeric cells.",
     ),
     "row_moved_many": (
         WARNING,
         "{count} 行不在原位置（{cells}，可能插入或删除了行），已按标签读取。请核对后恢复原表格式。",
-        "{count} rows are not where they should be ({cells}; rows inserted or deleted); read by their labels.",
+        "{count} rows are not where they should be ({cells_en}; rows inserted or deleted); read by their labels.",
     ),
     "required": (
         ERROR,
@@ -338,7 +338,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "balance_skipped": (
         WARNING,
         "有 {count} 处勾稽关系用到了无法读取的单元格（{cells}），暂未核对。改正这些单元格后请重新校验。",
-        "{count} balance check(s) use unreadable cells ({cells}) and were not checked. Check again after fixing those cells.",
+        "{count} balance check(s) use unreadable cells ({cells_en}) and were not checked. Check again after fixing those cells.",
     ),
     "total_mismatch": (
         ERROR,

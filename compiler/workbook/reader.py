@@ -113,8 +113,9 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
             out.append(f)
         elif f is group[0]:
             cells = [g.cell for g in group]
-            shown = "、".join(cells[:8]) + ("…" if len(cells) > 8 else "")
-            out.append(Finding(f"{f.code}_many", f.sheet, f.cell, {"count": len(cells), "cells": shown}))
+            more = "…" if len(cells) > 8 else ""
+            out.append(Finding(f"{f.code}_many", f.sheet, f.cell, {
+                "count": len(cells), "cells": "、".join(cells[:8]) + more, "cells_en": ", ".join(cells[:8]) + more}))
     return out
 
 
@@ -277,14 +278,16 @@ def _check_unread(result: ReadResult, sheet: str, values: dict, where: TablePlac
         elif (top <= r <= bottom and c <= right and r not in table_rows) or looks_numeric(value):
             stray.setdefault(r, []).append(address(r, c))
     for c, cells in in_columns.items():
-        result.note("unread_column", sheet=sheet, cell=cells[0], column=column_letter(c), cells=_shown(cells))
+        result.note("unread_column", sheet=sheet, cell=cells[0], column=column_letter(c), **_shown(cells))
     for r, cells in sorted(stray.items()):
         cells.sort(key=lambda a: (len(a), a))
-        result.note("unread_data", sheet=sheet, cell=cells[0], row=r, cells=_shown(cells))
+        result.note("unread_data", sheet=sheet, cell=cells[0], row=r, **_shown(cells))
 
 
-def _shown(cells: list[str]) -> str:
-    return "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+def _shown(cells: list[str]) -> dict[str, str]:
+    """The first cells of a list, for a message: Chinese and English separators."""
+    more = "…" if len(cells) > 6 else ""
+    return {"cells": "、".join(cells[:6]) + more, "cells_en": ", ".join(cells[:6]) + more}
 
 
 SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
