@@ -105,8 +105,13 @@ def validate_workbook(path: Path, options: Options = Options()) -> tuple[ReadRes
     findings += check_dates(result, options.deadline)
     findings += check_text_against_tables(result)  # on the recomputed figures of the readable tables
     findings += check_sections(result)
-    if options.previous and not any(f.is_error for f in findings):
+    errors = sum(1 for f in findings if f.is_error)
+    if options.previous and not errors:
         findings += _previous_year_findings(result, options.previous, options)
+    elif options.previous:  # said, so that the cross-year findings do not come as a surprise next round
+        where = result.sources.get(pointer("meta", "year"))
+        findings.append(Finding("previous_held_back", where.sheet if where else "", where.cell if where else "",
+                                {"count": errors}))
     if options.strict:
         findings = [replace(f, escalated=True) for f in findings]
     return result, findings

@@ -277,3 +277,20 @@ def test_a_sum_of_other_figures_is_not_reported_as_a_jump_twice(tmp_path):
     jumps = {c.name for c in outcome.figures if c.jump}
     assert {"new", "disclosed", "results_total"} <= jumps and "received_total" not in jumps
     assert next(c for c in outcome.figures if c.name == "received_total").current == 464
+
+
+def test_a_workbook_with_errors_is_told_that_last_year_is_compared_once_they_are_fixed(tmp_path):
+    from openpyxl import load_workbook
+
+    last, this = year_pairs.write_pair(tmp_path, year_pairs.reused())
+    wb = load_workbook(this)
+    wb["依申请公开"]["D7"] = "3件"
+    wb.save(this)
+    result = compile_workbook(this, options=Options(previous=last), write=False)
+    assert not result.ok and not _codes(result.findings, "text_reused")  # held back until the errors go
+    held = _codes(result.findings, "previous_held_back")
+    assert len(held) == 1 and held[0].params["count"] == len(result.errors)
+    assert (held[0].sheet, held[0].cell) == ("基本信息", "B4")
+    assert "未做跨年度核对" in held[0].message() and "Check again" in held[0].message("en")
+    clean = _compiled(tmp_path / "clean", year_pairs.reused())
+    assert not _codes(clean.findings, "previous_held_back")

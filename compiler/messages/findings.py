@@ -260,6 +260,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "未做跨年度核对：上一年度填报表 {file} 本身有 {count} 个错误（第一个：{first}）。请先改正该表。",
         "Cross-year checks skipped: last year's workbook {file} has {count} error(s) itself (first: {first}).",
     ),
+    "previous_held_back": (
+        WARNING,
+        "未做跨年度核对（与上一年度对照）：本表还有 {count} 个错误。改正后请再校验一次，届时将对照上一年度。",
+        "Cross-year checks not run yet: this workbook still has {count} error(s). Check again after fixing them; last year is compared then.",
+    ),
     "previous_not_last_year": (
         WARNING,
         "未做跨年度核对：--previous 指定的 {file} 是 {previous} 年度的填报表，而本表为 {year} 年度。请指定上一年度的填报表。",
