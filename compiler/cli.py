@@ -422,6 +422,8 @@ def diff(last, this, html_out, reuse_threshold, lang):
             _unusable(path, exc, lang)
             sys.exit(EXIT_UNUSABLE)
     (previous, previous_findings), (current, current_findings) = read["last"], read["this"]
+    for line in _diff_pair_notes(previous, current, last, this, lang):
+        click.echo(line)
     for path, findings in ((last, previous_findings), (this, current_findings)):
         errors = sum(1 for f in findings if f.is_error)
         if errors:
@@ -434,6 +436,23 @@ def diff(last, this, html_out, reuse_threshold, lang):
         write_atomic(html_out, diff_page(outcome, previous, current).encode("utf-8"))
         click.echo(f"  → {html_out}")
     sys.exit(EXIT_OK)
+
+
+def _diff_pair_notes(previous, current, last: Path, this: Path, lang: str) -> list[str]:
+    """What to say when LAST and THIS are not one agency's consecutive years (swapped arguments,
+    two files of one year, two agencies): the comparison still runs, since a reviewer may want it."""
+    from compiler.archive.names import org_key
+
+    notes = []
+    before, now = previous.data.get("meta", {}), current.data.get("meta", {})
+    last_year, this_year = before.get("year"), now.get("year")
+    if isinstance(last_year, int) and isinstance(this_year, int) and last_year != this_year - 1:
+        notes.append(text("diff_not_last_year", lang, last=last.name, last_year=last_year, this=this.name,
+                          this_year=this_year))
+    last_org, this_org = before.get("org"), now.get("org")
+    if org_key(last_org) and org_key(this_org) and org_key(last_org) != org_key(this_org):
+        notes.append(text("diff_other_agency", lang, last_org=last_org, this_org=this_org))
+    return notes
 
 
 @cli.command("rollup")

@@ -161,6 +161,25 @@ def test_compile_diff_prints_the_rates_and_the_findings(tmp_path):
     assert "text_reused" in result.output and "stale_year" in result.output
 
 
+def test_compile_diff_says_when_the_files_are_not_one_agencys_consecutive_years(tmp_path):
+    import copy
+
+    last, this = year_pairs.write_pair(tmp_path, year_pairs.rewritten())
+    zh = {"LANG": "zh_CN.UTF-8"}
+    in_order = CliRunner().invoke(cli, ["diff", str(last), str(this)], env=zh)
+    assert in_order.exit_code == 0 and "注意" not in in_order.output
+    swapped = CliRunner().invoke(cli, ["diff", str(this), str(last)], env=zh)
+    assert swapped.exit_code == 0, swapped.output  # still compared: a reviewer may want it
+    assert "LAST（临江区市场监督管理局-2025.xlsx）是 2025 年度" in swapped.output
+    assert "参数顺序是否颠倒" in swapped.output
+    other = copy.deepcopy(year_pairs.rewritten())
+    other["meta"]["org"] = "临江区教育局"
+    neighbour = write_workbook(tmp_path / "临江区教育局-2025.xlsx", other)
+    english = CliRunner().invoke(cli, ["--lang", "en", "diff", str(last), str(neighbour)])
+    assert "different agencies: LAST is 临江区市场监督管理局, THIS is 临江区教育局" in english.output
+    assert "not last year" not in english.output
+
+
 def test_compile_diff_of_an_unusable_file_exits_2(tmp_path):
     last, _ = year_pairs.write_pair(tmp_path, year_pairs.rewritten())
     fake = tmp_path / "fake.xlsx"

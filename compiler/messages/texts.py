@@ -39,6 +39,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bad_deadline": ("期限「{found}」应为次年的月-日，如 01-31 或 03-31。", "The deadline '{found}' must be a month and day, such as 01-31 or 03-31."),
     # last year against this year (compile diff)
     "diff_page_not_html": ("对照网页应以 .html 结尾。", "The comparison page must end in .html."),
+    "diff_not_last_year": ("注意：LAST（{last}）是 {last_year} 年度，THIS（{this}）是 {this_year} 年度，不是相邻的上一年度与本年度"
+                           "（参数顺序是否颠倒？应为 compile diff 上一年度 本年度）。",
+                           "Note: LAST ({last}) is for {last_year} and THIS ({this}) for {this_year}: not last year and this "
+                           "year (arguments swapped? It is compile diff LAST_YEAR THIS_YEAR)."),
+    "diff_other_agency": ("注意：两份报告不是同一机关的：LAST 为「{last_org}」，THIS 为「{this_org}」。",
+                          "Note: the two reports are of different agencies: LAST is {last_org}, THIS is {this_org}."),
     "diff_with_errors": ("注意：{file} 有 {errors} 个错误（compile check 可查看），未能读取的数字不作比较。",
                          "Note: {file} has {errors} error(s) (see `compile check`); unreadable figures are not compared."),
     # importing a published report
