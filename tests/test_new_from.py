@@ -208,3 +208,25 @@ def test_from_the_whole_archive_one_per_agency_of_the_latest_year(tmp_path):
     assert sorted(p.name for p in (tmp_path / "next").iterdir()) == ["临江区市场监督管理局-2025.xlsx",
                                                                      "临江区水利局-2025.xlsx"]
     assert "未生成  临江区撤并局：档案中最近的是 2022 年度" in result.stderr
+
+
+def test_a_renamed_agency_gets_next_years_workbook_under_its_new_name(tmp_path):
+    archive = tmp_path / "a.sqlite"
+    books = tmp_path / "books"
+    books.mkdir()
+    write_workbook(books / "health.xlsx", valid_document("2021", 2024, "临江区卫生健康局"))
+    write_workbook(books / "water.xlsx", valid_document("2021", 2024, "临江区水利局"))
+    assert run("archive", "add", books, "--archive", archive).exit_code == 0
+    assert run("archive", "alias", "临江区卫生健康局", "临江区卫生健康委员会", "--archive", archive).exit_code == 0
+    every = run("new", "--from", "archive", "--archive", archive, "-o", tmp_path / "next")
+    assert every.exit_code == 0, every.output
+    assert sorted(p.name for p in (tmp_path / "next").iterdir()) == ["临江区卫生健康委员会-2025.xlsx",
+                                                                     "临江区水利局-2025.xlsx"]
+    renamed = read_workbook(tmp_path / "next" / "临江区卫生健康委员会-2025.xlsx").data["meta"]
+    assert (renamed["org"], renamed["year"]) == ("临江区卫生健康委员会", 2025)
+    assert "由「临江区卫生健康局」改为「临江区卫生健康委员会」" in every.output
+    assert read_workbook(tmp_path / "next" / "临江区水利局-2025.xlsx").data["meta"]["org"] == "临江区水利局"
+    for asked in ("临江区卫生健康委员会", "临江区卫生健康局"):  # either name: the agency as it is called now
+        one = run("new", "--from", "archive", "--org", asked, "--archive", archive, "-o", tmp_path / f"{asked}.xlsx")
+        assert one.exit_code == 0, one.output
+        assert read_workbook(tmp_path / f"{asked}.xlsx").data["meta"]["org"] == "临江区卫生健康委员会"

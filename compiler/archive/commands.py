@@ -275,8 +275,9 @@ def new_from(source: str, org: str, year: int | None, format_id: str | None, out
     """``compile new --from LAST``: next year's workbook of each agency found in LAST."""
     from compiler.archive.previous import ARCHIVE_WORD
 
+    names: dict[tuple[str, int], str] = {}
     if source == ARCHIVE_WORD:
-        lasts = _lasts_from_archive(_default(archive_path), org, year, lang)
+        lasts, names = _lasts_from_archive(_default(archive_path), org, year, lang)
     else:
         path = Path(source)
         if not path.exists():
@@ -292,12 +293,28 @@ def new_from(source: str, org: str, year: int | None, format_id: str | None, out
         output.mkdir(parents=True, exist_ok=True)
     elif output.suffix.lower() != ".xlsx" and not output.is_dir():
         raise click.BadParameter(text("output_xlsx_or_folder", lang), param_hint="-o")
-    return _write_next_years(lasts, output, format_id, force, lang)
+    return _write_next_years(lasts, output, format_id, force, lang, names)
 
 
-def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> list:
+def _current_names(archive, entries: list) -> dict[tuple[str, int], str]:
+    """The name each entry's agency goes by now, where it was renamed since (``archive alias``):
+    next year's workbook is the renamed agency's, under its new name."""
+    from compiler.archive.names import canonical, org_key
+
+    aliases = archive.aliases()
+    newest = {org_key(new): new for _, new, _ in archive.alias_rows()}
+    names = {}
+    for e in entries:
+        current = newest.get(canonical(e.key, aliases))
+        if current and org_key(current) != e.key:
+            names[(e.key, e.year)] = current
+    return names
+
+
+def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> tuple[list, dict]:
     """``--from archive``: the agency's entry (``--org``), or every agency's entry of the year before
-    ``--year`` (by default the archive's latest year), renamed agencies counted once."""
+    ``--year`` (by default the archive's latest year), renamed agencies counted once; with the
+    current names of the renamed ones."""
     from compiler.archive.names import canonical
     from compiler.archive.store import Archive, ArchiveError
 
@@ -312,12 +329,13 @@ def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> li
                                     similar=sep.join(similar) or text("none", lang)) if year
                                else text("archive_has_no_org_at_all", lang, path=path, org=org))
                     raise click.BadParameter(message, param_hint="--org")
-                return [last]
+                return [last], _current_names(archive, [last])
             entries, aliases = archive.entries(), archive.aliases()
+            names = _current_names(archive, entries)
     except ArchiveError as exc:
         raise click.BadParameter(exc.finding.message(lang), param_hint="--archive") from None
     if not entries:
-        return []
+        return [], {}
     year = year or max(e.year for e in entries) + 1
     chosen = _latest_per_agency(entries, year, lambda e: canonical(e.key, aliases))
     found = {canonical(e.key, aliases) for e in chosen}
@@ -328,7 +346,7 @@ def _lasts_from_archive(path: Path, org: str, year: int | None, lang: str) -> li
             latest[key] = e
     for e in sorted(latest.values(), key=lambda e: e.key):
         click.echo(text("agency_not_renewed", lang, org=e.org, latest=e.year, year=year), err=True)
-    return chosen
+    return chosen, names
 
 
 def _lasts_from_files(path: Path, org: str, year: int | None, lang: str) -> list:
@@ -370,7 +388,8 @@ def _latest_per_agency(entries: list, year: int | None, agency=lambda e: e.key) 
     return sorted(best.values(), key=lambda e: (e.key, e.year))
 
 
-def _write_next_years(lasts: list, output: Path, format_id: str | None, force: bool, lang: str) -> int:
+def _write_next_years(lasts: list, output: Path, format_id: str | None, force: bool, lang: str,
+                      names: dict[tuple[str, int], str] | None = None) -> int:
     """One workbook per entry: names claimed here in order, the workbooks written in parallel."""
     from compiler.archive.next_year import next_year
     from compiler.common.parallel import ordered_map
@@ -384,7 +403,7 @@ def _write_next_years(lasts: list, output: Path, format_id: str | None, force: b
     jobs: list[tuple] = []
     for last in lasts:
         try:
-            plan = next_year(last, format_id)
+            plan = next_year(last, format_id, org=(names or {}).get((last.key, last.year)))
         except UnknownFormat as exc:
             raise click.BadParameter(str(exc), param_hint="--format") from None
         if output.is_dir():

@@ -57,16 +57,19 @@ class NextYear:
         return lines
 
 
-def next_year(last: Entry, format_id: str | None = None, year: int | None = None) -> NextYear:
-    """The document of ``last``'s agency for the year after ``last`` (or ``year``), in its format."""
+def next_year(last: Entry, format_id: str | None = None, year: int | None = None,
+              org: str | None = None) -> NextYear:
+    """The document of ``last``'s agency for the year after ``last`` (or ``year``), in its format;
+    ``org`` is the agency's current name when it was renamed since (``compile archive alias``)."""
     year = year or last.year + 1
     fmt = get_format(format_id) if format_id else format_for_year(year)
     old = last.document
-    out = NextYear(format=fmt, year=year, org=last.org, source_label=_label(last),
-                   document={"format": fmt.id, "meta": {"org": last.org, "year": year, "date": None,
+    name = org or last.org
+    out = NextYear(format=fmt, year=year, org=name, source_label=_label(last),
+                   document={"format": fmt.id, "meta": {"org": name, "year": year, "date": None,
                                                         "contact": old.get("meta", {}).get("contact", "")},
                              "sections": {}, "fields": {}, "tables": {}})
-    out.carried.append("机关名称")
+    out.carried.append("机关名称" if name == last.org else f"机关名称（已按登记的更名，由「{last.org}」改为「{name}」）")
     if out.document["meta"]["contact"]:
         out.carried.append("联系方式")
     change = f"（{last.format} 格式 → {fmt.id} 格式）" if last.format != fmt.id else ""
