@@ -69,7 +69,8 @@ def next_year(last: Entry, format_id: str | None = None, year: int | None = None
                    document={"format": fmt.id, "meta": {"org": name, "year": year, "date": None,
                                                         "contact": old.get("meta", {}).get("contact", "")},
                              "sections": {}, "fields": {}, "tables": {}})
-    out.carried.append("机关名称" if name == last.org else f"机关名称（已按登记的更名，由「{last.org}」改为「{name}」）")
+    renamed = f"机关名称（已按登记的更名，由「{last.org}」改为「{name}」）"
+    out.carried.append("机关名称" if name == last.org else renamed)
     if out.document["meta"]["contact"]:
         out.carried.append("联系方式")
     change = f"（{last.format} 格式 → {fmt.id} 格式）" if last.format != fmt.id else ""
