@@ -89,3 +89,20 @@ def test_every_command_and_its_options_are_documented_in_the_readme(name, comman
         for opt in param.opts:
             if opt.startswith("--") and opt not in ("--help",):
                 assert opt in README, f"README does not mention {opt} of `compile {name}`"
+
+
+def test_every_module_the_readme_names_exists():
+    """The README's module table is where a newcomer starts reading the code: every file it names
+    is there (a bare name somewhere in the package, a path under compiler/)."""
+    table = README[README.index("## How it works"):README.index("Adding a future revision")]
+    package = ROOT / "compiler"
+    names = re.findall(r"`([\w./*<>-]+\.(?:py|json))`", table)
+    assert len(names) > 20
+
+    def exists(name: str) -> bool:
+        if "/" not in name:
+            return any(package.rglob(name))
+        return (ROOT / name).exists() if name.startswith("compiler/") else (package / name).exists()
+
+    missing = [n for n in names if "*" not in n and "<" not in n and not exists(n)]
+    assert not missing, f"the README names modules that do not exist: {missing}"
