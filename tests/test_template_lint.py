@@ -314,3 +314,15 @@ def test_render_failure_past_the_lint_is_a_sentence_not_an_internal_error(run, t
     assert result.exit_code == 2, result.output
     assert "无法生成报告" in result.output and "内部错误" not in result.output
     assert not out.exists()
+
+
+def test_a_generated_report_chosen_as_the_template_is_refused(run, tmp_path):
+    report = tmp_path / "last-year.docx"
+    assert run(SAMPLE_2021, "-o", report).exit_code == 0
+    checked = run("template-check", report)
+    assert checked.exit_code == 1 and "template_no_tags" in checked.output
+    assert "是否选成了已经生成的报告" in checked.output
+    out = tmp_path / "this-year.docx"
+    used = run(SAMPLE_2021, "-o", out, "--template", report)
+    assert used.exit_code == 2 and "模板不可用" in used.output and not out.exists()
+    assert run("template-check", TEMPLATE).exit_code == 0  # the shipped template has its tags

@@ -154,13 +154,18 @@ def lint_template(path: Path) -> LintReport:
     path = Path(path)
     report = LintReport(path)
     package = _Package(path)
+    tagged = False
     try:
         for name, label in package.rendered_parts():
-            _lint_part(package.xml(name), label, report.problems)
+            root = package.xml(name)
+            _lint_part(root, label, report.problems)
+            tagged = tagged or any(mark in "".join(root.itertext()) for mark in ("{{", "{%"))
         if "docProps/core.xml" in package.names:
             _lint_properties(package.xml("docProps/core.xml"), report.problems)
     finally:
         package.close()
+    if not tagged:  # a finished report chosen as the template: the same document for every workbook
+        report.problems.append(TemplateProblem("template_no_tags", params={"path": path.name}))
     return report
 
 
