@@ -159,7 +159,7 @@ def lint_template(path: Path) -> LintReport:
         for name, label in package.rendered_parts():
             root = package.xml(name)
             _lint_part(root, label, report.problems)
-            tagged = tagged or any(mark in "".join(root.itertext()) for mark in ("{{", "{%"))
+            tagged = tagged or any(mark in "".join(str(t) for t in root.itertext()) for mark in ("{{", "{%"))
         if "docProps/core.xml" in package.names:
             _lint_properties(package.xml("docProps/core.xml"), report.problems)
     finally:
