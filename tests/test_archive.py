@@ -333,3 +333,16 @@ def test_archive_list_as_a_grid_of_agencies_and_years(coordinator):
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:4]}
     assert rows == {"临江区市场监督管理局": ["通过", "通过"], "临江区文化和旅游局": ["通过", "通过"],
                     "临江区水利局": ["—", "通过"]}
+
+
+def test_an_alias_whose_old_name_is_not_archived_says_so_with_similar_names(tmp_path):
+    archive = tmp_path / "x.sqlite"
+    books = tmp_path / "books"
+    books.mkdir()
+    write_workbook(books / "a.xlsx", valid_document("2021", 2024, "临江区工商行政管理局"))
+    assert run("archive", "add", books, "--archive", archive).exit_code == 0
+    typo = run("archive", "alias", "临江区工商行政管里局", "临江区市场监督管理局", "--archive", archive)
+    assert typo.exit_code == 0  # recorded all the same: the old name's reports may be added later
+    assert "档案中还没有「临江区工商行政管里局」名下的报告" in typo.output and "临江区工商行政管理局" in typo.output
+    right = run("archive", "alias", "临江区工商行政管理局", "临江区市场监督管理局", "--archive", archive)
+    assert right.exit_code == 0 and "还没有" not in right.output

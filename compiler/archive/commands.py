@@ -263,9 +263,17 @@ def archive_alias(old, new, archive_path, lang):
             reasons = {"empty": text("alias_empty", lang), "same": text("alias_same", lang),
                        "loop": text("alias_loop", lang)}
             raise click.BadParameter(reasons[str(exc)], param_hint="OLD NEW") from None
+        from compiler.archive.names import org_key
+
+        entries = archive.entries()
+        unknown = not any(e.key == org_key(old) for e in entries)
+        similar = archive.similar_names(old, max(e.year for e in entries)) if unknown and entries else []
     click.echo(text("alias_recorded", lang, old=old, new=new, path=target))
     if before:
         click.echo(text("alias_replaced", lang, old=old, before=before))
+    if unknown:  # a typo in the old name joins nothing; said now, not discovered at next year's check
+        sep = text("list_separator", lang)
+        click.echo(text("alias_old_not_archived", lang, old=old, similar=sep.join(similar) or text("none", lang)))
 
 
 # --- compile new --from ------------------------------------------------------------------------

@@ -116,6 +116,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "archive_alias_row": ("  曾用名  「{old}」→「{new}」", "  renamed  {old} → {new}"),
     "alias_recorded": ("已登记：「{old}」更名为「{new}」（档案 {path}）。查找「{new}」的上一年度报告时也查找「{old}」的报告。",
                        "Recorded: {old} was renamed {new} (archive {path}); {new}'s last year is also looked up under {old}."),
+    "alias_old_not_archived": ("  注意：档案中还没有「{old}」名下的报告，这条登记暂时不会关联任何报告。名称是否有误？档案中相近的名称：{similar}。",
+                               "  Note: the archive holds no report under {old} yet, so this entry joins nothing for now. "
+                               "Is the name right? Similar names in the archive: {similar}."),
     "alias_replaced": ("  原登记的「{old}」→「{before}」已被替换。", "  The earlier entry {old} → {before} was replaced."),
     "alias_empty": ("机关名称不能为空。", "Names cannot be empty."),
     "alias_same": ("旧名与新名相同（忽略空格和全角半角）。", "The old and new names are the same."),
