@@ -120,3 +120,13 @@ def test_signature_block_at_the_end(report):
         assert attr(p.find(f"{W}pPr/{W}pStyle"), "val") == "Signature"
     signature = style(report, "Signature")
     assert attr(signature.find(f"{W}pPr/{W}jc"), "val") == "right"
+
+
+def test_a_line_ended_by_a_line_break_is_not_stretched_across_the_page(report):
+    """A paragraph holding a newline (a data document's text) breaks the line there; in a justified
+    paragraph Word and LibreOffice would spread that short line letter by letter over the whole
+    width unless the document says doNotExpandShiftReturn."""
+    compat = part(report, "word/settings.xml").find(f"{W}compat")
+    assert compat is not None and compat.find(f"{W}doNotExpandShiftReturn") is not None
+    order = [etree.QName(el).localname for el in compat]
+    assert order.index("doNotExpandShiftReturn") < order.index("useFELayout")  # the schema's order

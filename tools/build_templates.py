@@ -165,8 +165,26 @@ def _page(doc) -> None:
         sect.remove(old)
     sect.append(_el("w:docGrid", type="linesAndChars", linePitch=LINE_EXACT, charSpace=-842))
     doc.settings.odd_and_even_pages_header_footer = True
+    _no_stretch_before_line_breaks(doc)
     _footer(section.footer.paragraphs[0], "right")
     _footer(section.even_page_footer.paragraphs[0], "left")
+
+
+def _no_stretch_before_line_breaks(doc) -> None:
+    """A line ended by a line break (a paragraph of a data document with a newline) is not
+    justified letter by letter across the page: ``w:doNotExpandShiftReturn``, which Word, WPS and
+    LibreOffice all honour. It sits before ``w:useFELayout`` in ``w:compat`` (the schema's order)."""
+    compat = doc.settings.element.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        doc.settings.element.append(compat)
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        later = compat.find(qn("w:useFELayout"))
+        flag = OxmlElement("w:doNotExpandShiftReturn")
+        if later is not None:
+            later.addprevious(flag)
+        else:
+            compat.insert(0, flag)
 
 
 def _footer(paragraph, side: str) -> None:
