@@ -133,7 +133,9 @@ def check_problems_section(result: ReadResult) -> list[Finding]:
     where = result.place(pointer("sections", section.id, paragraphs[0][0], "text"))
     text = "".join(t for _, t in paragraphs)
     plain = normal_form(text)
-    params = {"heading": section.heading, "text": text.strip()[:40], "min_chars": rules["min_chars"]}
+    quoted = text.strip()
+    params = {"heading": section.heading, "text": quoted[:40] + ("…" if len(quoted) > 40 else ""),
+              "min_chars": rules["min_chars"]}
     if plain in {normal_form(w) for w in rules["empty"]} or len(plain) < rules["min_chars"]:
         return [Finding("problems_empty", *where, params)]
     words = rules.get("rectification")
