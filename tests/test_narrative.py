@@ -134,7 +134,8 @@ def test_the_2021_format_asks_how_last_years_problems_were_rectified(tmp_path):
 
 
 def test_a_long_section_five_is_quoted_with_an_ellipsis_where_it_is_cut(tmp_path):
-    text = "一是主动公开的深度和广度有待加强；二是依申请公开答复的规范性有待提高；三是基层公开不够及时，需要进一步改进。"
+    text = ("一是主动公开的深度和广度有待加强；二是依申请公开答复的规范性有待提高；"
+            "三是基层公开不够及时，需要进一步改进。")
     finding = _findings(tmp_path, problems=text)[0]
     assert finding.code == "rectification_missing"
     assert f"（「{text[:40]}…」）" in finding.message()
