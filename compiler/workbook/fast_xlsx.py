@@ -216,8 +216,19 @@ class FastSheet:
                     values[position] = Formula("=" + (first.text or ""), _cached(el))
                     continue
                 data_type = el.get("t", "n")
-                if data_type == "inlineStr" and first.tag == IS and len(el) == 1:
-                    value = _text_content(first)  # a label or a text typed into the cell
+                if len(el) != 1:
+                    value = self._value(el, wb)
+                elif first.tag == V and data_type == "n":  # a number: a date only in a date style
+                    style = el.get("s")
+                    if style and int(style) in wb.date_formats:
+                        value = self._value(el, wb)
+                    else:
+                        value = _cast_number(first.text) if first.text else None
+                elif first.tag == V and data_type == "s" and first.text:  # Excel's shared strings
+                    value = wb.shared_strings[int(first.text)]
+                elif first.tag == IS and data_type == "inlineStr":  # a label or text typed into the cell
+                    only = first[0] if len(first) == 1 else None
+                    value = (only.text or "") if only is not None and only.tag == T else _text_content(first)
                 else:
                     value = self._value(el, wb)
                 if value is not None:

@@ -221,26 +221,50 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
     data: dict = {}
     result.data["tables"][table.id] = data
     place = _locate(result, section.sheet, grid, values)
-    official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
-    for cell in grid.cells:
+    plan, official = _table_plan(table, section.sheet)
+    for cell, planned, ptr, source, spec in plan:
         r, c = place.cell(cell)
-        if cell.role != "value":
+        if ptr is None:
             if cell.text:
                 _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases, official)
             continue
-        ptr = pointer("tables", table.id, *cell.key)
-        result.sources[ptr] = Source(section.sheet, address(r, c), value_label(table, cell.key))
+        if (r, c) != planned:  # the table or a row moved: the value is read where it is now
+            source = Source(section.sheet, address(r, c), source.label)
+        result.sources[ptr] = source
         raw = values.get((r, c))
         if cell.derived:
             set_path(data, cell.key, 0, create=True)  # recomputed from the detail cells by the rules
             if raw is not None and not (isinstance(raw, str) and raw.startswith("=")):
                 result.typed_totals[ptr] = coerce_number(raw, table.value_spec).value
             continue
-        coerced = _read_number(result, ptr, raw, table.spec_for(cell.key))
+        coerced = _read_number(result, ptr, raw, spec)
         set_path(data, cell.key, coerced.value, create=True)
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
     _check_unread(result, section.sheet, values, place, grid)
+
+
+_PLANS: dict[tuple[int, str], tuple[Table, list, frozenset]] = {}
+
+
+def _table_plan(table: Table, sheet: str) -> tuple[list, frozenset]:
+    """What reading a table needs of each grid cell, worked out once per process (the definitions
+    live as long as it): its usual place, and for a value cell its pointer, source and spec."""
+    cached = _PLANS.get((id(table), sheet))
+    if cached is not None and cached[0] is table:
+        return cached[1], cached[2]
+    grid = table_grid(table)
+    plan: list = []
+    for cell in grid.cells:
+        r, c = grid_position(cell)
+        if cell.role != "value":
+            plan.append((cell, (r, c), None, None, None))
+            continue
+        source = Source(sheet, address(r, c), value_label(table, cell.key))
+        plan.append((cell, (r, c), pointer("tables", table.id, *cell.key), source, table.spec_for(cell.key)))
+    official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
+    _PLANS[(id(table), sheet)] = (table, plan, official)
+    return plan, official
 
 
 def _read_number(result: ReadResult, ptr: str, raw, spec) -> Coerced:
