@@ -43,7 +43,7 @@ def compute_totals(fmt: Format, data: dict, unreadable: Collection[str] = ()) ->
 def _unknown(table: Table, values: dict, unknown: set[str], row: str, col: str) -> bool:
     value = values[row][col]
     return (isinstance(value, bool) or not isinstance(value, (int, float))
-            or pointer("tables", table.id, row, col) in unknown)
+            or (bool(unknown) and pointer("tables", table.id, row, col) in unknown))
 
 
 def check_typed_totals(result: ReadResult, unknown: Collection[str] = ()) -> list[Finding]:
