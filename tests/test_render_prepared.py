@@ -110,3 +110,18 @@ def test_listing_characters_are_resolved_as_docxtpl_resolves_them():
            '<w:r><w:t>plain</w:t></w:r></w:p><w:p><w:r><w:t>no listing</w:t></w:r></w:p>'
            '<w:p w:rsidR="1"><w:r w:rsidR="2"><w:t xml:space="preserve">x\ny</w:t></w:r></w:p>')
     assert resolve_listing(xml) == DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+
+
+def test_listing_characters_anywhere_are_resolved_as_docxtpl_resolves_them():
+    """Random bodies: nested and broken paragraphs, characters inside and between paragraphs."""
+    import random
+
+    from docxtpl import DocxTemplate
+
+    atoms = ["<w:p>", '<w:p w:rsidR="1">', "</w:p>", '<w:pPr><w:jc w:val="center"/></w:pPr>', "<w:r>", "</w:r>",
+             '<w:r w:x="2">', "<w:rPr><w:b/></w:rPr>", "<w:t>", '<w:t xml:space="preserve">', "</w:t>", "文字",
+             "\n", "\t", "\a", "\f", '<w:pStyle w:val="x"/>', "<w:tbl>", "</w:tbl>", "<w:br/>", " ", ">", "<w:p"]
+    rng = random.Random(15)  # noqa: S311 - reproducible test data
+    for _ in range(3000):
+        xml = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 40)))
+        assert resolve_listing(xml) == DocxTemplate.resolve_listing(None, xml), repr(xml)  # type: ignore[arg-type]
