@@ -10,7 +10,9 @@ lean reader needs are kept as read, so nothing is decompressed twice.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 import warnings
 import zipfile
 import zlib
@@ -85,14 +87,42 @@ def _sniff_text(head: bytes, path: Path) -> tuple[str, str]:
 def _check_zip(path: Path) -> Parts:
     shown = str(path)
     try:
-        zf = zipfile.ZipFile(path)
+        content = path.read_bytes()  # at most MAX_FILE_BYTES (checked above); read once, parts sliced from it
+        zf = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnusableFile("file_corrupt", path=shown, detail=type(exc).__name__) from None
     with zf:
-        return _check_members(zf, path)
+        return _check_members(zf, path, content)
 
 
-def _check_members(zf: zipfile.ZipFile, path: Path) -> Parts:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, content: bytes) -> bytes:
+    """``zf.read(info)`` for a plain stored or deflated member, straight from the file's bytes
+    (``content``): the same checks (local header, name, size, CRC), without zipfile's objects."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return zf.read(info)
+    offset = info.header_offset
+    header = content[offset:offset + 30]
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("Bad magic number for file header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    name = content[offset + 30:offset + 30 + name_length]
+    if name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape"):
+        return zf.read(info)  # let zipfile judge (and name) the difference
+    start = offset + 30 + name_length + extra_length
+    raw = content[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise EOFError
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        data = inflater.decompress(raw, info.file_size + 1)
+    else:
+        data = raw
+    if len(data) != info.file_size or zlib.crc32(data) & 0xFFFFFFFF != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 or size for file {info.filename!r}")
+    return data
+
+
+def _check_members(zf: zipfile.ZipFile, path: Path, content: bytes) -> Parts:
     shown = str(path)
     infos = zf.infolist()
     names = {i.filename for i in infos}
@@ -106,11 +136,11 @@ def _check_members(zf: zipfile.ZipFile, path: Path) -> Parts:
     excess = zip_excess(infos)
     if excess:
         raise UnusableFile("file_unsafe", path=shown, detail=excess[0], detail_en=excess[1])
-    kept = _scan_xml(zf, path, infos)
+    kept = _scan_xml(zf, path, infos, content)
     return Parts.of_bytes(kept, names, {i.filename: i.file_size for i in infos})
 
 
-def _scan_xml(zf: zipfile.ZipFile, path: Path, infos) -> dict[str, bytes]:
+def _scan_xml(zf: zipfile.ZipFile, path: Path, infos, content: bytes) -> dict[str, bytes]:
     """One pass over the XML parts, before any parser sees them: no DTD or entity declarations
     anywhere (billion laughs, external entities), and at most MAX_CELLS cells, so a sheet with
     millions of cells in one row cannot exhaust memory inside openpyxl. Small parts are read whole
@@ -122,7 +152,7 @@ def _scan_xml(zf: zipfile.ZipFile, path: Path, infos) -> dict[str, bytes]:
                 continue
             is_sheet = info.filename.startswith("xl/worksheets/")
             if info.file_size <= KEEP_PART_BYTES and kept_bytes + info.file_size <= KEEP_TOTAL_BYTES:
-                data = zf.read(info)
+                data = _read_member(zf, info, content)
                 cells = _scan(data, is_sheet, cells, shown)
                 kept[info.filename] = data
                 kept_bytes += len(data)
