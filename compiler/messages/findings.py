@@ -6,7 +6,6 @@ produced from the catalogue at display time, in Chinese by default or in English
 
 from __future__ import annotations
 
-import difflib
 import string
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -509,6 +508,8 @@ def message_for(code: str) -> Message:
     try:
         return MESSAGES[code]
     except KeyError:
+        import difflib  # only for a suggestion, not at every start
+
         close = difflib.get_close_matches(code, MESSAGES, n=3)
         raise UnknownCode(f"no message {code!r} in the catalogue" + (f" (did you mean {', '.join(close)}?)"
                                                                      if close else "")) from None

@@ -7,7 +7,6 @@ point at ``依申请公开!E14``. Totals are never read from the workbook: they 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +120,8 @@ def group_findings(findings: list[Finding]) -> list[Finding]:
 
 def _suggest(expected: str, names: list[str]) -> dict[str, str]:
     """The sheet a missing one was probably renamed to, as a hint in both languages."""
+    import difflib  # only for a suggestion, not at every start
+
     close = difflib.get_close_matches(expected, names, n=1, cutoff=0.3)
     if not close:
         return {"suggestion": "", "suggestion_en": ""}
