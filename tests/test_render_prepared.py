@@ -125,3 +125,14 @@ def test_listing_characters_anywhere_are_resolved_as_docxtpl_resolves_them():
     for _ in range(3000):
         xml = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 40)))
         assert resolve_listing(xml) == DocxTemplate.resolve_listing(None, xml), repr(xml)  # type: ignore[arg-type]
+
+
+def test_a_table_skeleton_kept_in_the_cache_lays_out_the_same_table(fresh):
+    from compiler.render import word_tables
+
+    context = _context("2021", NASTY[0])
+    tables = [s["table"].filled for s in context["sections"] if s["table"]]
+    direct = [word_tables._table_xml(t, word_tables.column_widths(t)) for t in tables]
+    assert [word_tables.table_xml(t) for t in tables] == direct  # laid out now, and kept
+    word_tables._SKELETONS.clear()
+    assert [word_tables.table_xml(t) for t in tables] == direct  # from the cache

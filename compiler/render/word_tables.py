@@ -8,10 +8,14 @@ in Word.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 from html import escape as _html_escape
+from pathlib import Path
 
+from compiler.common.user_cache import read_entry, write_entry
 from compiler.document.values import xml_safe
 from compiler.formats.grid import Cell, Grid
 from compiler.render.context import FilledGrid
@@ -187,13 +191,49 @@ def _skeleton(grid: Grid, widths: tuple[int, ...]) -> tuple[list[str], list[tupl
     if cached is not None and cached[0] is grid:
         return cached[1], cached[2]
     keys = [cell.key for cell in grid.value_cells()]
-    marked = FilledGrid(grid, {key: f"\ue000{i}\ue001" for i, key in enumerate(keys)}, "")
-    pieces = _SLOT.split(_table_xml(marked, list(widths)))
-    parts, slots = pieces[0::3], [(keys[int(i)], rpr) for rpr, i in zip(pieces[1::3], pieces[2::3], strict=True)]
+    kept = _kept_skeleton(grid, widths, keys)
+    if kept is not None:
+        parts, slots = kept
+    else:
+        marked = FilledGrid(grid, {key: f"\ue000{i}\ue001" for i, key in enumerate(keys)}, "")
+        pieces = _SLOT.split(_table_xml(marked, list(widths)))
+        parts = pieces[0::3]
+        slots = [(keys[int(i)], rpr) for rpr, i in zip(pieces[1::3], pieces[2::3], strict=True)]
+        write_entry(SKELETON_KIND, _skeleton_key(grid, widths),
+                    json.dumps([parts, [[keys.index(k), rpr] for k, rpr in slots]], ensure_ascii=False).encode())
     if len(_SKELETONS) >= 64:
         _SKELETONS.clear()
     _SKELETONS[(id(grid), widths)] = (grid, parts, slots)
     return parts, slots
+
+
+SKELETON_KIND = "table-skeletons"
+
+
+def _skeleton_key(grid: Grid, widths: tuple[int, ...]) -> str:
+    """A skeleton depends on the grid, the widths and the code that lays tables out (this module,
+    the line breaking, the filled grid)."""
+    digest = hashlib.sha256(_layout_code())
+    digest.update(repr((grid, widths)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _layout_code() -> bytes:
+    folder = Path(__file__).parent
+    return b"".join((folder / name).read_bytes() for name in ("word_tables.py", "line_breaks.py", "context.py"))
+
+
+def _kept_skeleton(grid: Grid, widths: tuple[int, ...], keys: list) -> tuple[list[str], list] | None:
+    """The skeleton laid out by an earlier run (laying out a table's labels takes 5–10 ms)."""
+    data = read_entry(SKELETON_KIND, _skeleton_key(grid, widths))
+    if data is None:
+        return None
+    try:
+        parts, slots = json.loads(data)
+        return list(parts), [(keys[i], rpr) for i, rpr in slots]
+    except (ValueError, TypeError, IndexError):
+        return None
 
 
 def _table_xml(filled: FilledGrid, widths: list[int]) -> str:
