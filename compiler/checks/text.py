@@ -38,9 +38,10 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
     blanked (「予以公开及部分公开27件」 claims the sum, not each)."""
     findings = []
     for check in fmt.text_checks:
-        if not figure_readable(fmt, result.data, check["figure"]):
-            continue  # a cell of its table still has to be corrected; its error says so
-        for match in re.finditer(check["pattern"], readable):
+        matches = list(re.finditer(check["pattern"], readable))
+        if not matches or not figure_readable(fmt, result.data, check["figure"]):
+            continue  # no phrase names it, or a cell of its table still has to be corrected (its error says so)
+        for match in matches:
             stated = int(match.group(1)) if match.group(1).isdigit() else chinese_int(match.group(1))
             actual = figure_value(fmt, result.data, check["figure"])
             if stated == actual:
