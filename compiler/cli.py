@@ -172,6 +172,26 @@ def _exit_code(codes: list[int]) -> int:
     return max(codes, default=EXIT_OK)
 
 
+def checking_options(func):
+    """The options that decide what is checked, the same for ``compile`` and ``compile check``."""
+    options = [
+        click.option("--strict", is_flag=True, help="把所有警告当作错误。"),
+        click.option("--previous", default=None, metavar="LAST",
+                     help="上一年度：填报表、数据文档、已发布的报告、存放它们的文件夹，或 archive（年报档案）；"
+                          "每个机关只与自己的上一年度核对上年结转等跨年度数据。"),
+        click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。"),
+        click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
+                     help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。"),
+        click.option("--deadline", default=None, metavar="MM-DD",
+                     callback=lambda ctx, param, value: _deadline(value),
+                     help="成文日期的期限（次年的月-日，默认 01-31；本级政府年度报告用 03-31）。"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command("build")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
@@ -180,16 +200,7 @@ def _exit_code(codes: list[int]) -> int:
               help="指定年报格式（默认按填报表标记或年度选择）。")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="使用自定义 Word 模板。")
-@click.option("--strict", is_flag=True, help="把所有警告当作错误。")
-@click.option("--previous", default=None, metavar="LAST",
-              help="上一年度：填报表、数据文档、已发布的报告、存放它们的文件夹，或 archive（年报档案）；"
-                   "每个机关只与自己的上一年度核对上年结转等跨年度数据。")
-@click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
-@click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
-              help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。")
-@click.option("--deadline", default=None, metavar="MM-DD", callback=lambda ctx, param, value: _deadline(value),
-              help="成文日期的期限（次年的月-日，默认 01-31；本级政府年度报告用 03-31）。")
+@checking_options
 @click.option("--json", "write_json", is_flag=True, help="同时输出数据文档（.json）。")
 @click.option("--html", "write_html", is_flag=True, help="同时输出网页版（.html），用于门户网站发布。")
 @click.option("--pdf", "write_pdf", is_flag=True, help="同时输出 PDF（需要 LibreOffice）。")
@@ -297,17 +308,9 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive
 
 @cli.command("check")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None)
-@click.option("--strict", is_flag=True, help="把所有警告当作错误。")
-@click.option("--previous", default=None, metavar="LAST",
-              help="上一年度：填报表、数据文档、已发布的报告、存放它们的文件夹，或 archive（年报档案）；"
-                   "每个机关只与自己的上一年度核对上年结转等跨年度数据。")
-@click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="年报档案（SQLite）：通过校验的结果存入档案；未给 --previous 时也从档案查找上一年度。")
-@click.option("--reuse-threshold", type=click.IntRange(1, 100), default=None,
-              help="与上一年度对照时，章节文字重复超过该百分比即提示（默认 50）。")
-@click.option("--deadline", default=None, metavar="MM-DD", callback=lambda ctx, param, value: _deadline(value),
-              help="成文日期的期限（次年的月-日，默认 01-31；本级政府年度报告用 03-31）。")
+@click.option("--format", "format_id", type=click.Choice(sorted(all_formats())), default=None,
+              help="指定年报格式（默认按填报表标记或年度选择）。")
+@checking_options
 @click.option("--json", "as_json", is_flag=True, help="输出机器可读的 JSON 报告。")
 @click.option("--limit-errors", type=click.IntRange(min=1), default=None)
 @common_options
