@@ -90,15 +90,21 @@ def archive_entries(archive_path: Path, entries: list, lang: str) -> None:
         _put(archive_path, entries, lang, each=False)
 
 
-def _put(archive_path: Path, entries: list, lang: str, each: bool = True) -> None:
+def _store(archive_path: Path, entries: list, lang: str) -> list:
+    """Add ``entries`` in one transaction; the entries they replaced (None where new). A failed
+    write is one sentence and exit 2: nothing of the run was stored."""
     from compiler.archive.store import ArchiveError
 
     try:
         with _open_or_fail(archive_path, lang, create=True) as archive:
-            replaced = archive.put_many(entries)
+            return archive.put_many(entries)
     except ArchiveError as exc:
         click.echo(text("archive_not_written", lang, message=exc.finding.message(lang)), err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _put(archive_path: Path, entries: list, lang: str, each: bool = True) -> None:
+    replaced = _store(archive_path, entries, lang)
     for entry, old in zip(entries, replaced, strict=True):
         if not each and old is None:
             continue
@@ -140,7 +146,7 @@ def archive_add(files, archive_path, format_id, jobs, lang):
     """
     from compiler.archive.entries import report_files
     from compiler.archive.previous import load_entry
-    from compiler.archive.store import ArchiveError, Entry
+    from compiler.archive.store import Entry
     from compiler.common.parallel import ordered_map
     from compiler.inbox.batch import default_jobs
 
@@ -167,14 +173,7 @@ def archive_add(files, archive_path, format_id, jobs, lang):
         else:
             entries.append(loaded)
             codes.append(EXIT_OK if loaded.valid else EXIT_DATA)
-    replaced = []
-    if entries:
-        try:
-            with _open_or_fail(target, lang, create=True) as archive:
-                replaced = archive.put_many(entries)
-        except ArchiveError as exc:
-            click.echo(text("archive_not_written", lang, message=exc.finding.message(lang)), err=True)
-            sys.exit(EXIT_UNUSABLE)
+    replaced = _store(target, entries, lang) if entries else []
     for entry, old in zip(entries, replaced, strict=True):
         line = text("archive_added", lang, org=entry.org, year=entry.year, format=entry.format,
                     status=_status(entry.status, lang), name=Path(entry.source).name)
