@@ -96,7 +96,7 @@ def expand_inputs(args: Iterable[Path]) -> list[Path]:
 def _crashed(task, exc: BaseException):
     if isinstance(task, CompileTask):
         return BatchRow(index=task.index, source=task.source, status=FAILED, errors=1,
-                        message=_internal_message(exc, task.lang))
+                        message=_internal_message(exc, task.lang), sha256=task.sha256)
     raise exc
 
 
@@ -151,7 +151,7 @@ def compile_one(task: CompileTask) -> BatchRow:
     path = Path(task.source)
     if task.unchanged is not None:
         return _reused(task)
-    row = BatchRow(index=task.index, source=task.source)
+    row = BatchRow(index=task.index, source=task.source, sha256=task.sha256)
     target = Path(task.staging) / f"{task.index}.docx"
     try:
         result = compile_workbook(path, output=target, options=task.options)
@@ -327,7 +327,6 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
         tasks = (task(i, p) for i, p in enumerate(sources))
         for row in ordered_map(compile_one, tasks, jobs, on_crash=_crashed):
             row.path = source_key(row.source)
-            row.sha256 = row.sha256 or content_hash(Path(row.source))
             _place(row, out_dir, claims, force, lang, last.written_for(row.source))
             if row.entry is not None:
                 entries.append(row.entry)
