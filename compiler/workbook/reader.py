@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from compiler.document.model import ReadResult, Source, pointer, set_path
 from compiler.document.values import (
@@ -32,7 +33,7 @@ from compiler.formats.definition import (
     format_for_year,
     get_format,
 )
-from compiler.formats.grid import table_grid
+from compiler.formats.grid import Grid, table_grid
 from compiler.messages.findings import Finding, UnusableFile
 from compiler.workbook.alignment import LineMap, align
 from compiler.workbook.layout import (
@@ -203,34 +204,33 @@ def _text(result: ReadResult, ptr: str, raw) -> str:
     return cleaned.strip()
 
 
-def _check_label(result: ReadResult, sheet: str, row: int, col: int, expected: str, values: dict,
-                 aliases: tuple[str, ...] = (), official: frozenset = frozenset()) -> None:
-    found = values.get((row, col))
+def _label_problem(row: int, col: int, expected: str, found, aliases: tuple[str, ...],
+                   official: frozenset) -> tuple[str, dict] | None:
+    """What is wrong with the label found where ``expected`` belongs: None, or a finding's code
+    and parameters."""
     if clean_text(found) == expected:
-        return
-    where = address(row, col)
+        return None
+    params = {"cell": address(row, col), "expected": expected, "found": clean_text(found)}
     if normalize_label(found) in official - {normalize_label(expected)}:
-        result.note("label_out_of_place", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
-    elif normalize_label(found) in {normalize_label(x) for x in (expected, *aliases)}:
-        result.note("label_variant", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
-    else:
-        result.note("label_changed", sheet=sheet, cell=where, expected=expected, found=clean_text(found))
+        return "label_out_of_place", params
+    if normalize_label(found) in {normalize_label(x) for x in (expected, *aliases)}:
+        return "label_variant", params
+    return "label_changed", params
 
 
 def _read_table(result: ReadResult, section: Section, table: Table, values: dict) -> None:
-    grid = table_grid(table)
+    sheet = section.sheet
     data: dict = {}
     result.data["tables"][table.id] = data
-    place = _locate(result, section.sheet, grid, values)
-    plan, official = _table_plan(table, section.sheet)
-    for cell, planned, ptr, source, spec in plan:
-        r, c = place.cell(cell)
+    reading = _table_reading(table, sheet, values)
+    _note_layout(result, sheet, reading.layout, values)
+    for cell, (r, c), ptr, source, spec, label in reading.entries:
         if ptr is None:
-            if cell.text:
-                _check_label(result, section.sheet, r, c, cell.text, values, cell.aliases, official)
+            problem = label if label is not _FOUND_ELSEWHERE else _label_problem(
+                r, c, cell.text, values.get((r, c)), cell.aliases, reading.official)
+            if problem is not None:
+                result.note(problem[0], sheet=sheet, **problem[1])
             continue
-        if (r, c) != planned:  # the table or a row moved: the value is read where it is now
-            source = Source(section.sheet, address(r, c), source.label)
         result.sources[ptr] = source
         raw = values.get((r, c))
         if cell.derived:
@@ -242,30 +242,62 @@ def _read_table(result: ReadResult, section: Section, table: Table, values: dict
         set_path(data, cell.key, coerced.value, create=True)
         if coerced.code:
             result.note(coerced.code, ptr, **coerced.params)
-    _check_unread(result, section.sheet, values, place, grid)
+    _check_unread(result, sheet, values, reading)
 
 
-_PLANS: dict[tuple[int, str], tuple[Table, list, frozenset]] = {}
+_FOUND_ELSEWHERE: Any = object()  # a label cell holding no text: judged on the value found there, each time
 
 
-def _table_plan(table: Table, sheet: str) -> tuple[list, frozenset]:
-    """What reading a table needs of each grid cell, worked out once per process (the definitions
-    live as long as it): its usual place, and for a value cell its pointer, source and spec."""
-    cached = _PLANS.get((id(table), sheet))
-    if cached is not None and cached[0] is table:
-        return cached[1], cached[2]
+@dataclass(frozen=True)
+class _TableReading:
+    """What reading one table needs, for one set of sheet texts: where the grid lies, and for each
+    grid cell its place now and, for a value cell, its pointer, source and spec; for a label cell
+    what is wrong with it. Worked out once per distinct set of texts, because the workbooks of one
+    inbox carry the same labels and differ only in their figures."""
+
+    table: Table
+    layout: _Layout
+    entries: tuple[tuple, ...]  # (cell, (row, col), pointer, source, spec, label problem)
+    official: frozenset[str]
+    placed: frozenset[tuple[int, int]]
+    table_rows: frozenset[int]
+    table_cols: frozenset[int]
+
+
+_READINGS: dict[tuple[int, str, tuple], _TableReading] = {}
+_READINGS_KEPT = 256  # distinct (table, sheet, texts) remembered per process; a batch meets a handful
+
+
+def _table_reading(table: Table, sheet: str, values: dict) -> _TableReading:
+    texts = _texts(values)
+    key = (id(table), sheet, tuple(texts.items()))
+    reading = _READINGS.get(key)
+    if reading is not None and reading.table is table:
+        return reading
     grid = table_grid(table)
-    plan: list = []
+    layout = _layout(grid, texts)
+    official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
+    entries: list[tuple] = []
     for cell in grid.cells:
-        r, c = grid_position(cell)
+        r, c = layout.rows[cell.row], layout.cols[cell.col]
         if cell.role != "value":
-            plan.append((cell, (r, c), None, None, None))
+            if not cell.text:
+                continue
+            found = texts.get((r, c))
+            label = (_label_problem(r, c, cell.text, found, cell.aliases, official)
+                     if found is not None else _FOUND_ELSEWHERE)
+            entries.append((cell, (r, c), None, None, None, label))
             continue
         source = Source(sheet, address(r, c), value_label(table, cell.key))
-        plan.append((cell, (r, c), pointer("tables", table.id, *cell.key), source, table.spec_for(cell.key)))
-    official = frozenset(normalize_label(c.text) for c in grid.cells if c.text)
-    _PLANS[(id(table), sheet)] = (table, plan, official)
-    return plan, official
+        entries.append((cell, (r, c), pointer("tables", table.id, *cell.key), source, table.spec_for(cell.key), None))
+    reading = _TableReading(
+        table, layout, tuple(entries), official,
+        placed=frozenset((layout.rows[cell.row], layout.cols[cell.col]) for cell in grid.cells),
+        table_rows=frozenset(layout.rows[g] for g in range(grid.height)),
+        table_cols=frozenset(layout.cols[g] for g in range(grid.width)))
+    if len(_READINGS) < _READINGS_KEPT:
+        _READINGS[key] = reading
+    return reading
 
 
 def _read_number(result: ReadResult, ptr: str, raw, spec) -> Coerced:
@@ -285,19 +317,19 @@ def _read_number(result: ReadResult, ptr: str, raw, spec) -> Coerced:
     return coerce_number(raw, spec)
 
 
-def _check_unread(result: ReadResult, sheet: str, values: dict, where: TablePlace, grid) -> None:
+def _check_unread(result: ReadResult, sheet: str, values: dict, reading: _TableReading) -> None:
     """Nothing typed may be silently lost: data in a row or column inserted into the table, or a
     number anywhere outside the official value cells, is an error naming the cells."""
-    placed = {where.cell(c) for c in grid.cells}
-    table_rows = {where.rows[g] for g in range(grid.height)}
-    table_cols = {where.cols[g] for g in range(grid.width)}
+    placed, table_rows, table_cols = reading.placed, reading.table_rows, reading.table_cols
     top, bottom = min(table_rows), max(table_rows)
     left, right = min(table_cols), max(table_cols)
+    others = [(rc, value) for rc, value in values.items()
+              if rc not in placed and not (isinstance(value, str) and value.startswith("="))]
+    if not others:  # every cell is an official one, or one of our own formulas (totals, checks, the summary)
+        return
     stray: dict[int, list[str]] = {}
     in_columns: dict[int, list[str]] = {}  # data in a column inserted into the table: said per column
-    for (r, c), value in sorted(values.items(), key=lambda item: (item[0][1], item[0][0])):
-        if (r, c) in placed or (isinstance(value, str) and value.startswith("=")):
-            continue  # an official cell, or one of our own formulas (totals, checks, the summary)
+    for (r, c), value in sorted(others, key=lambda item: (item[0][1], item[0][0])):
         if left <= c <= right and top <= r <= bottom and c not in table_cols and r in table_rows:
             in_columns.setdefault(c, []).append(address(r, c))
         elif (top <= r <= bottom and c <= right and r not in table_rows) or looks_numeric(value):
@@ -318,17 +350,6 @@ def _shown(cells: list[str]) -> dict[str, str]:
 SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
 
 
-@dataclass
-class TablePlace:
-    """Where a table's grid lies in its sheet: grid row → sheet row, grid column → sheet column."""
-
-    rows: dict[int, int]
-    cols: dict[int, int]
-
-    def cell(self, cell) -> tuple[int, int]:
-        return self.rows[cell.row], self.cols[cell.col]
-
-
 def _labels_by_line(values: dict, axis: int, within=None) -> dict[int, frozenset[str]]:
     """The normalized texts found on each sheet row (axis 0) or column (axis 1)."""
     found: dict[int, set[str]] = {}
@@ -338,47 +359,70 @@ def _labels_by_line(values: dict, axis: int, within=None) -> dict[int, frozenset
     return {line: frozenset(texts) for line, texts in found.items()}
 
 
-def _locate(result: ReadResult, sheet: str, grid, values: dict) -> TablePlace:
-    """The table's rows and columns, found by the official labels where rows or columns were
-    inserted or deleted (see ``alignment``).
+def _texts(values: dict) -> dict[tuple[int, int], str]:
+    """The sheet's typed texts (formulas left out): all that finding a table's place looks at."""
+    return {key: value for key, value in values.items() if isinstance(value, str) and not value.startswith("=")}
 
-    Rows inserted above the table move it as a whole (one warning); a row or column inserted
-    inside it is one warning naming it (an error when it holds data, see ``_check_unread``); a
-    label found nowhere is left to the label check, which reports it as an error.
-    """
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a grid lies among a sheet's texts, and which rows moved."""
+
+    grid: Grid
+    rows: dict[int, int]
+    cols: dict[int, int]
+    shift: int
+    rows_inserted: tuple[int, ...]
+    cols_inserted: tuple[int, ...]
+    table_rows: frozenset[int]  # before any row moved on its own
+    moved: tuple[tuple[str, str], ...]  # (label, its cell now) for a row moved on its own
+
+
+def _note_layout(result: ReadResult, sheet: str, layout: _Layout, values: dict) -> None:
+    """Tell how the table moved: rows inserted above it move it as a whole (one warning); a row or
+    column inserted inside it is one warning naming it (an error when it holds data, see
+    ``_check_unread``); a label found nowhere is left to the label check, which reports it as an
+    error."""
+    rows, cols = layout.rows, layout.cols
+    first = next(c for c in layout.grid.cells if c.row == 0 and c.col == 0)
+    if layout.shift:
+        result.note("table_moved", sheet=sheet, cell=address(rows[0], cols[first.col]), rows=abs(layout.shift),
+                    direction="下" if layout.shift > 0 else "上", direction_en="down" if layout.shift > 0 else "up")
+    right = max(cols.values())
+    for r in layout.rows_inserted:
+        if not any(k[0] == r and k[1] <= right for k in values):  # with data: unread_data says it
+            result.note("row_inserted", sheet=sheet, cell=address(r, cols[0]), row=r)
+    for c in layout.cols_inserted:
+        if not any(k[1] == c and k[0] in layout.table_rows for k in values):
+            result.note("column_inserted", sheet=sheet, cell=address(rows[0], c), column=column_letter(c))
+    for label, where in layout.moved:
+        result.note("row_moved", sheet=sheet, cell=where, label=label)
+
+
+def _layout(grid: Grid, texts: dict[tuple[int, int], str]) -> _Layout:
+    """The table's rows and columns, found by the official labels where rows or columns were
+    inserted or deleted (see ``alignment``), and rows moved on their own, found by their labels."""
     row_labels: dict[int, set[str]] = {}
     col_labels: dict[int, set[str]] = {}
     for cell in grid.cells:
         if cell.role != "value" and cell.text:
-            texts = {normalize_label(x) for x in (cell.text, *cell.aliases)}
-            row_labels.setdefault(cell.row, set()).update(texts)
-            col_labels.setdefault(cell.col, set()).update(texts)
+            wanted = {normalize_label(x) for x in (cell.text, *cell.aliases)}
+            row_labels.setdefault(cell.row, set()).update(wanted)
+            col_labels.setdefault(cell.col, set()).update(wanted)
     top, left = grid_position(grid.cells[0])[0] - grid.cells[0].row, TABLE_LEFT
-    row_map = align({top + r: frozenset(t) for r, t in row_labels.items()}, _labels_by_line(values, 0),
+    row_map = align({top + r: frozenset(t) for r, t in row_labels.items()}, _labels_by_line(texts, 0),
                     range(top, top + grid.height))
     rows = {r: row_map[top + r] for r in range(grid.height)}
     col_map = align({left + c: frozenset(t) for c, t in col_labels.items()},
-                    _labels_by_line(values, 1, within=set(rows.values())), range(left, left + grid.width))
+                    _labels_by_line(texts, 1, within=set(rows.values())), range(left, left + grid.width))
     cols = {c: col_map[left + c] for c in range(grid.width)}
-    place = TablePlace(rows, cols)
+    rows_inserted, cols_inserted = tuple(row_map.inserted), tuple(col_map.inserted)
+    table_rows = frozenset(rows.values())
 
-    first = next(c for c in grid.cells if c.row == 0 and c.col == 0)
-    if row_map.shift:
-        result.note("table_moved", sheet=sheet, cell=address(rows[0], cols[first.col]), rows=abs(row_map.shift),
-                    direction="下" if row_map.shift > 0 else "上", direction_en="down" if row_map.shift > 0 else "up")
-    table_cols, table_rows = set(cols.values()), set(rows.values())
-    for r in row_map.inserted:
-        if not any(k[0] == r and k[1] <= max(table_cols) for k in values):  # with data: unread_data says it
-            result.note("row_inserted", sheet=sheet, cell=address(r, cols[0]), row=r)
-    for c in col_map.inserted:
-        if not any(k[1] == c and k[0] in table_rows for k in values):
-            result.note("column_inserted", sheet=sheet, cell=address(rows[0], c), column=column_letter(c))
-
-    def find(text: str, aliases, col: int, near: int) -> int | None:
-        wanted = {normalize_label(x) for x in (text, *aliases)}
+    def find(wanted: set[str], col: int, near: int) -> int | None:
         for distance in range(SEARCH_ROWS + 1):
             for r in (near - distance, near + distance):
-                if r > 0 and normalize_label(values.get((r, col))) in wanted:
+                if r > 0 and normalize_label(texts.get((r, col))) in wanted:
                     return r
         return None
 
@@ -386,17 +430,16 @@ def _locate(result: ReadResult, sheet: str, grid, values: dict) -> TablePlace:
     for cell in grid.cells:
         if cell.role != "label" or cell.rowspan > 1 or not cell.text:
             continue
-        expected, c = place.cell(cell)
-        found = values.get((expected, c))
-        if found == cell.text or normalize_label(found) in {normalize_label(x) for x in (cell.text, *cell.aliases)}:
+        expected, c = rows[cell.row], cols[cell.col]
+        found = texts.get((expected, c))
+        wanted = {normalize_label(x) for x in (cell.text, *cell.aliases)}
+        if found == cell.text or normalize_label(found) in wanted:
             continue
-        found_row = find(cell.text, cell.aliases, c, expected)
+        found_row = find(wanted, c, expected)
         if found_row is not None and found_row != expected:
             rows[cell.row] = found_row
             moved.append((cell.text, address(found_row, c)))
-    for label, where in moved:
-        result.note("row_moved", sheet=sheet, cell=where, label=label)
-    return place
+    return _Layout(grid, rows, cols, row_map.shift, rows_inserted, cols_inserted, table_rows, tuple(moved))
 
 
 _LABELS: dict[tuple[int, tuple[str, ...]], tuple[Table, str]] = {}
