@@ -100,3 +100,16 @@ def test_outside_a_workbook_the_cells_are_named_by_their_pointers(tmp_path):
     assert len(cells) == 8
     assert cells[0] == "report.json!/tables/requests/withheld_state_secret/total"
     assert cells[-1] == "report.json!/tables/requests/withheld_inquiry/total"
+
+
+def test_phrases_that_cannot_be_searched_together_are_each_still_checked(tmp_path):
+    """Sentences are passed over by one search for any phrase; patterns that cannot be joined into
+    it (the same group name in two of them) are searched one by one."""
+    from dataclasses import replace
+
+    result = from_workbook(tmp_path, narrative("发生行政诉讼5件。予以公开8件。"))
+    named = [{**check, "pattern": check["pattern"].replace("(\\d+|", "(?P<n>\\d+|", 1)}
+             for check in result.format.text_checks]
+    result.format = replace(result.format, text_checks=tuple(named))
+    found = check_text_against_tables(result)
+    assert [(f.params["phrase"], f.params["actual"]) for f in found] == [("行政诉讼5件", 4), ("予以公开8件", 9)]

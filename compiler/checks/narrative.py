@@ -83,9 +83,10 @@ def check_either(result: ReadResult, where: tuple[str, str], sentence: str) -> l
     fmt, findings = result.format, []
     for rule in fmt.narrative_rules.get("either", ()):
         names = rule["figures"]
-        if not all(figure_readable(fmt, result.data, n) for n in names):
+        matches = list(re.finditer(rule["pattern"], sentence))
+        if not matches or not all(figure_readable(fmt, result.data, n) for n in names):
             continue
-        for match in re.finditer(rule["pattern"], sentence):
+        for match in matches:
             stated = number(match.group(1))
             values = [figure_value(fmt, result.data, n) for n in names]
             if stated in values:

@@ -36,9 +36,12 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
                     readable: str) -> list[Finding]:
     """Each phrase naming one figure; ``readable`` is the sentence with its combined statements
     blanked (「予以公开及部分公开27件」 claims the sum, not each)."""
-    findings = []
-    for check in fmt.text_checks:
-        matches = list(re.finditer(check["pattern"], readable))
+    findings: list[Finding] = []
+    checks, any_phrase = _phrases(fmt)
+    if any_phrase is not None and not any_phrase.search(readable):
+        return findings  # no phrase of any figure in this sentence (most sentences)
+    for check, pattern in checks:
+        matches = list(pattern.finditer(readable))
         if not matches or not figure_readable(fmt, result.data, check["figure"]):
             continue  # no phrase names it, or a cell of its table still has to be corrected (its error says so)
         for match in matches:
@@ -56,6 +59,29 @@ def _check_sentence(result: ReadResult, fmt: Format, section_id: str, index: int
                 "table_cell": cells_text(result, figure_cells(fmt, check["figure"])),
             }))
     return findings
+
+
+_PHRASES: dict[int, tuple[Format, list, re.Pattern | None]] = {}
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _phrases(fmt: Format) -> tuple[list[tuple[dict, re.Pattern]], re.Pattern | None]:
+    """The format's phrase patterns compiled, and one pattern matching wherever any of them does,
+    to pass over a sentence that names no figure in one search (None when the patterns cannot be
+    joined: a back-reference would point at another pattern's group)."""
+    known = _PHRASES.get(id(fmt))
+    if known is not None and known[0] is fmt:
+        return known[1], known[2]
+    checks = [(check, re.compile(check["pattern"])) for check in fmt.text_checks]
+    patterns = [check["pattern"] for check in fmt.text_checks]
+    any_phrase = None
+    if patterns and not any(_BACKREFERENCE.search(p) for p in patterns):
+        try:
+            any_phrase = re.compile("|".join(f"(?:{p})" for p in patterns))
+        except re.error:  # e.g. the same group name in two patterns
+            any_phrase = None
+    _PHRASES[id(fmt)] = (fmt, checks, any_phrase)
+    return checks, any_phrase
 
 
 def cells_text(result: ReadResult, cells) -> str:
