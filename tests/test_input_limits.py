@@ -118,9 +118,11 @@ def test_too_large_a_file(tmp_path):
     refused(book, "过大", "20.0 MB")
 
 
-def test_too_many_cells(base, tmp_path):
+@pytest.mark.parametrize("cell", [b'<c r="A1"/>', b"<c/>"], ids=["usual", "shortest"])
+def test_too_many_cells(base, tmp_path, cell):
+    """Counted however short the cells are (sheets too small to hold too many are not counted)."""
     def many_cells(data):
-        cells = b'<c r="A1"/>' * (workbook_file.MAX_CELLS + 1)
+        cells = cell * (workbook_file.MAX_CELLS + 1)
         return data.replace(b"<sheetData>", b'<sheetData><row r="1">' + cells + b"</row>", 1)
 
     book = rewrite(base, tmp_path / "cells.xlsx", replace={SHEET: many_cells})

@@ -21,6 +21,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -150,20 +151,19 @@ class Parts:
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def _xml(parts: Parts, name: str):
-    data = parts.read(name)
+def _parse(data: bytes):
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _Fallback("DTD")
     return etree.fromstring(data, _PARSER)
 
 
-def _rels(zf: Parts, part: str) -> dict[str, tuple[str, str]]:
-    folder, name = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_name not in zf.names:
-        return {}
+def _xml(parts: Parts, name: str):
+    return _parse(parts.read(name))
+
+
+def _rels_of(root, folder: str) -> dict[str, tuple[str, str]]:
     out = {}
-    for rel in _xml(zf, rels_name).iter(PKG_REL + "Relationship"):
+    for rel in root.iter(PKG_REL + "Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
             continue
@@ -270,6 +270,66 @@ class FastSheet:
         return value  # "str", "e"
 
 
+@dataclass(frozen=True)
+class _Book:
+    """What workbook.xml and its relationships say: the date system, the sheets and their parts."""
+
+    epoch: dt.datetime
+    sheets: tuple[tuple[str, tuple[str | None, str | None]], ...]  # name, (relationship type, part)
+    rels: dict[str, tuple[str, str]]
+
+
+# The parts all workbooks of one template share, read once per distinct content (bounded: a batch
+# meets a handful; the keys are the parts' bytes, a few KB each).
+_BOOKS: dict[tuple[bytes, bytes, str], _Book] = {}
+_FORMATS: dict[bytes, tuple[frozenset[int], frozenset[int]]] = {}
+_KEPT = 64
+
+
+def _book(workbook_xml: bytes, rels_xml: bytes, folder: str) -> _Book:
+    known = _BOOKS.get((workbook_xml, rels_xml, folder))
+    if known is not None:
+        return known
+    root = _parse(workbook_xml)
+    rels = _rels_of(_parse(rels_xml), folder) if rels_xml else {}
+    pr = root.find(MAIN + "workbookPr")
+    epoch = MAC_EPOCH if pr is not None and pr.get("date1904") in ("1", "true") else WINDOWS_EPOCH
+    sheets = tuple((sheet.get("name"), rels.get(sheet.get(REL + "id"), (None, None)))
+                   for sheet in root.iter(MAIN + "sheet"))
+    book = _Book(epoch, sheets, rels)
+    if len(_BOOKS) < _KEPT:
+        _BOOKS[(workbook_xml, rels_xml, folder)] = book
+    return book
+
+
+def _number_formats(styles_xml: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """The cell styles that show dates, and those that show durations (openpyxl
+    ``Stylesheet._normalise_numbers``)."""
+    known = _FORMATS.get(styles_xml)
+    if known is not None:
+        return known
+    styles = _parse(styles_xml)
+    custom = {}
+    for fmt in styles.iterfind(f"{MAIN}numFmts/{MAIN}numFmt"):
+        custom[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
+    dates, durations = set(), set()
+    xfs = styles.find(MAIN + "cellXfs")
+    for idx, xf in enumerate(xfs.iterfind(MAIN + "xf") if xfs is not None else ()):
+        num_fmt = int(xf.get("numFmtId", 0))
+        if num_fmt in custom:
+            date, duration = is_date_format(custom[num_fmt]), is_timedelta_format(custom[num_fmt])
+        else:
+            date, duration = num_fmt in DATE_BUILTINS, num_fmt in TIMEDELTA_BUILTINS
+        if date:
+            dates.add(idx)
+        if duration:
+            durations.add(idx)
+    found = frozenset(dates), frozenset(durations)
+    if len(_FORMATS) < _KEPT:
+        _FORMATS[styles_xml] = found
+    return found
+
+
 class FastWorkbook:
     def __init__(self, path: Path, parts: Parts | None = None):
         self._zip: zipfile.ZipFile | None = None
@@ -286,46 +346,25 @@ class FastWorkbook:
     def _load(self) -> None:
         zf = self.zf
         workbook_part = "xl/workbook.xml"
-        root = _xml(zf, workbook_part)
-        rels = _rels(zf, workbook_part)
-        pr = root.find(MAIN + "workbookPr")
-        self.epoch = MAC_EPOCH if pr is not None and pr.get("date1904") in ("1", "true") else WINDOWS_EPOCH
+        folder, name = posixpath.split(workbook_part)
+        rels_name = posixpath.join(folder, "_rels", name + ".rels")
+        book = _book(zf.read(workbook_part), zf.read(rels_name) if rels_name in zf.names else b"", folder)
+        self.epoch = book.epoch
         self.sheets: dict[str, FastSheet] = {}
         self.sheetnames: list[str] = []
-        for sheet in root.iter(MAIN + "sheet"):
-            kind, part = rels.get(sheet.get(REL + "id"), (None, None))
+        for name, (kind, part) in book.sheets:
             if kind != WORKSHEET_REL or part is None or part not in zf.names:
                 raise _Fallback("not a plain worksheet")
-            name = sheet.get("name")
             self.sheetnames.append(name)
             self.sheets[name] = FastSheet(self, name, part)
         self.shared_strings: list[str] = []
-        self.date_formats: set[int] = set()
-        self.timedelta_formats: set[int] = set()
-        for kind, part in rels.values():
-            if kind == STRINGS_REL and part in zf.namelist():
+        self.date_formats: frozenset[int] = frozenset()
+        self.timedelta_formats: frozenset[int] = frozenset()
+        for kind, part in book.rels.values():
+            if kind == STRINGS_REL and part in zf.names:
                 self.shared_strings = [_text_content(si).replace("x005F_", "") for si in _xml(zf, part).iter(SI)]
-            elif kind == STYLES_REL and part in zf.namelist():
-                self._number_formats(_xml(zf, part))
-
-    def _number_formats(self, styles) -> None:
-        """Which cell styles show dates or durations (openpyxl ``Stylesheet._normalise_numbers``)."""
-        custom = {}
-        for fmt in styles.iterfind(f"{MAIN}numFmts/{MAIN}numFmt"):
-            custom[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
-        xfs = styles.find(MAIN + "cellXfs")
-        if xfs is None:
-            return
-        for idx, xf in enumerate(xfs.iterfind(MAIN + "xf")):
-            num_fmt = int(xf.get("numFmtId", 0))
-            if num_fmt in custom:
-                date, duration = is_date_format(custom[num_fmt]), is_timedelta_format(custom[num_fmt])
-            else:
-                date, duration = num_fmt in DATE_BUILTINS, num_fmt in TIMEDELTA_BUILTINS
-            if date:
-                self.date_formats.add(idx)
-            if duration:
-                self.timedelta_formats.add(idx)
+            elif kind == STYLES_REL and part in zf.names:
+                self.date_formats, self.timedelta_formats = _number_formats(zf.read(part))
 
     fallback: Callable[[], Any] | None = None  # set by the opener: () -> the openpyxl workbook, for sheets
     _reference: Any = None                     # this reader declines

@@ -30,6 +30,7 @@ _XML_SCAN_CHUNK = 1024 * 1024
 KEEP_PART_BYTES = 4 * 1024 * 1024  # a part up to this size is read whole and kept for the lean reader
 KEEP_TOTAL_BYTES = 16 * 1024 * 1024  # all kept parts together (the standard workbook: about 110 KB)
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_SMALLEST_CELL = len(b"<c>")  # the shortest text _CELL_TAG counts: smaller sheets cannot hold too many cells
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -146,11 +147,13 @@ def _scan_xml(zf: zipfile.ZipFile, path: Path, infos, content: bytes) -> dict[st
     millions of cells in one row cannot exhaust memory inside openpyxl. Small parts are read whole
     and returned (the lean reader parses them from these bytes); large ones are scanned in chunks."""
     shown, cells, kept, kept_bytes = str(path), 0, {}, 0
+    sheet_bytes = sum(i.file_size for i in infos if i.filename.startswith("xl/worksheets/"))
+    count = sheet_bytes >= MAX_CELLS * _SMALLEST_CELL  # else the sheets cannot hold too many cells
     try:
         for info in infos:
             if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue
-            is_sheet = info.filename.startswith("xl/worksheets/")
+            is_sheet = count and info.filename.startswith("xl/worksheets/")
             if info.file_size <= KEEP_PART_BYTES and kept_bytes + info.file_size <= KEEP_TOTAL_BYTES:
                 data = _read_member(zf, info, content)
                 cells = _scan(data, is_sheet, cells, shown)
