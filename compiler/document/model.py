@@ -71,7 +71,7 @@ class ReadResult:
     def locate(self, ptr: str) -> Source | None:
         """Where the value at ``ptr`` came from or, when it has no place of its own, where the
         nearest enclosing part did (``/meta/org`` → ``/meta``); None when nothing is known."""
-        parts = _parts(ptr)
+        parts = list(_parts(ptr))
         while True:
             src = self.sources.get(pointer(*parts))
             if src is not None or not parts:
@@ -127,10 +127,10 @@ def set_path(document: Any, path: str | tuple | list, value: Any, create: bool =
         node[last] = value
 
 
-def _parts(path: str | tuple | list) -> list:
+def _parts(path: str | tuple | list) -> list | tuple:
     """The keys of a path. A pointer string is split on ``/`` and its tokens unescaped as JSON
     Pointer says (``~1`` is ``/``, ``~0`` is ``~``); a tuple of keys is taken as it is."""
     if isinstance(path, str):
         stripped = path.strip("/")
         return [p.replace("~1", "/").replace("~0", "~") for p in stripped.split("/")] if stripped else []
-    return list(path)
+    return path if isinstance(path, (tuple, list)) else list(path)

@@ -162,7 +162,7 @@ class Table:
     def row_tree(self) -> tuple[HeaderNode, ...]:
         return tuple(_node(r) for r in self.raw.get("rows", ()))
 
-    @property
+    @cached_property
     def value_spec(self) -> ValueSpec:
         return ValueSpec(type=self.raw.get("value_type", "count"))
 
