@@ -215,19 +215,23 @@ class Table:
 
     def column_label(self, col_id: str) -> str:
         """The column's label with its parents (e.g. 行政诉讼/复议后起诉/总计) so it is unambiguous."""
-        def walk(nodes, trail):
-            for n in nodes:
-                path = trail + ([n.label] if n.label else [])
-                if n.id == col_id:
-                    return path
-                found = walk(n.children, path)
-                if found:
-                    return found
-            return None
-        path = walk(self.column_tree, []) or [col_id]
+        path = _label_path(self.column_tree, col_id, []) or [col_id]
         if len(self.column_tree) == 1 and len(path) > 1:
             path = path[1:]  # a single root (申请人情况) adds nothing to a message
         return "/".join(path)
+
+
+def _label_path(nodes, col_id: str, trail: list[str]) -> list[str] | None:
+    """The labels from the root down to column ``col_id`` (a module function: a recursive closure
+    refers to itself, so every call would leave a reference cycle for the cyclic collector)."""
+    for n in nodes:
+        path = trail + ([n.label] if n.label else [])
+        if n.id == col_id:
+            return path
+        found = _label_path(n.children, col_id, path)
+        if found:
+            return found
+    return None
 
 
 @dataclass(frozen=True)

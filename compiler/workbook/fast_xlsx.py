@@ -192,6 +192,10 @@ def _cast_number(value: str):
 
 
 class FastSheet:
+    """One worksheet. It holds its workbook (as openpyxl's sheets do) and the workbook does not hold
+    it: a link both ways would make every workbook, with its parts' bytes, a reference cycle that
+    only Python's cyclic collector frees, which in a long batch runs rarely (see ``FastWorkbook``)."""
+
     def __init__(self, workbook: FastWorkbook, title: str, part: str):
         self.workbook, self.title, self.part = workbook, title, part
 
@@ -331,6 +335,11 @@ def _number_formats(styles_xml: bytes) -> tuple[frozenset[int], frozenset[int]]:
 
 
 class FastWorkbook:
+    """A workbook read by the lean reader. Nothing it holds refers back to it, so it is freed, with
+    its parts' bytes, as soon as the reader lets go of it: garbage in a reference cycle waits for
+    Python's full collection, which in a batch of thousands of workbooks comes only every few
+    thousand reports, and peak memory grew with the batch while it waited."""
+
     def __init__(self, path: Path, parts: Parts | None = None):
         self._zip: zipfile.ZipFile | None = None
         if parts is None:
@@ -350,13 +359,13 @@ class FastWorkbook:
         rels_name = posixpath.join(folder, "_rels", name + ".rels")
         book = _book(zf.read(workbook_part), zf.read(rels_name) if rels_name in zf.names else b"", folder)
         self.epoch = book.epoch
-        self.sheets: dict[str, FastSheet] = {}
+        self.sheet_parts: dict[str, str] = {}  # name → part; a FastSheet is made when asked for
         self.sheetnames: list[str] = []
         for name, (kind, part) in book.sheets:
             if kind != WORKSHEET_REL or part is None or part not in zf.names:
                 raise _Fallback("not a plain worksheet")
             self.sheetnames.append(name)
-            self.sheets[name] = FastSheet(self, name, part)
+            self.sheet_parts[name] = part
         self.shared_strings: list[str] = []
         self.date_formats: frozenset[int] = frozenset()
         self.timedelta_formats: frozenset[int] = frozenset()
@@ -377,11 +386,11 @@ class FastWorkbook:
         return self._reference
 
     def __getitem__(self, name: str) -> FastSheet:
-        return self.sheets[name]
+        return FastSheet(self, name, self.sheet_parts[name])
 
     @property
     def worksheets(self) -> list[FastSheet]:
-        return [self.sheets[n] for n in self.sheetnames]
+        return [self[n] for n in self.sheetnames]
 
     def close(self) -> None:
         if self._zip is not None:
