@@ -124,12 +124,22 @@ def _write_one(args) -> str:
 
 
 def _copy_one(args) -> None:
-    """Workbook ``j`` of an inbox: pool workbook ``i`` with the agency renamed, every part as before."""
+    """Workbook ``j`` of an inbox: pool workbook ``i`` with the agency renamed, every part as before.
+    The writer stores text as character references (第 as ``&#31532;``), so both spellings are
+    renamed, and a copy whose name was not found is refused: copies would all be one agency's."""
     source, i, target, j = args
-    old, new = _unit(i).encode(), _unit(j).encode()
+    renames = [(_unit(i).encode(encoding, "xmlcharrefreplace"), _unit(j).encode(encoding, "xmlcharrefreplace"))
+               for encoding in ("utf-8", "ascii")]
+    found = 0
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
         for info in src.infolist():
-            dst.writestr(info, src.read(info).replace(old, new))
+            data = src.read(info)
+            for old, new in renames:
+                found += data.count(old)
+                data = data.replace(old, new)
+            dst.writestr(info, data)
+    if not found:
+        raise RuntimeError(f"{source}: the agency's name {_unit(i)} is not in the workbook")
 
 
 def generate_pool(folder: Path, size: int, seed: int, jobs: int) -> list[Path]:

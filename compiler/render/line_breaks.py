@@ -75,8 +75,7 @@ def _prefix_length(text: str) -> int:
     return 0
 
 
-@lru_cache(maxsize=4096)
-def tokens(text: str) -> tuple[str, ...]:
+def pieces_of(text: str) -> tuple[str, ...]:
     """The unbreakable pieces of ``text``; joined they give ``text`` back unchanged."""
     pieces: list[str] = []
     kinds: list[str] = []  # word | run | punct | number
@@ -138,6 +137,12 @@ def tokens(text: str) -> tuple[str, ...]:
     if pending:
         out.append(pending)
     return tuple(out)
+
+
+# The labels and headers of the tables recur in every report: their pieces are worked out once.
+# Text of one report alone (the agency's name) goes to ``pieces_of``: a cache of it would keep one
+# entry per report, for thousands of reports, before its bound was reached.
+tokens = lru_cache(maxsize=4096)(pieces_of)
 
 
 def wrap(text: str, width: float) -> list[str]:
@@ -213,9 +218,10 @@ def title_lines(org: str, year, width: float = TITLE_LINE) -> list[str]:
     工作年度报告; inside a long name only between its units (临江区 | 人民政府 | 办公室). Among the
     fewest lines that fit, the most even wins, and an hourglass (a short middle line) is avoided."""
     org = org.strip()
-    pieces = [*(tokens(org) if org else ()), f"{year}年", *TITLE_TAIL]
+    org_pieces = pieces_of(org) if org else ()
+    pieces = [*org_pieces, f"{year}年", *TITLE_TAIL]
     strength = []  # penalty of a break after piece i (lower is better)
-    org_count = len(tokens(org)) if org else 0
+    org_count = len(org_pieces)
     for i, piece in enumerate(pieces[:-1]):
         if i == org_count - 1:
             strength.append(0.0)  # after the name
