@@ -15,7 +15,7 @@ from helpers import valid_document, write_workbook
 from compiler.cli import cli
 from compiler.document.blank import with_values
 from compiler.inbox.batch import expand_inputs, is_batch
-from compiler.inbox.names import NameClaims, inside, report_base, safe_component
+from compiler.inbox.names import NameClaims, OutputFolder, inside, report_base, safe_component
 
 
 def run(*args, lang="zh"):
@@ -142,6 +142,19 @@ def test_safe_component_stays_one_harmless_name(name, tmp_path):
     assert len(safe.encode("utf-8")) <= 150
     assert safe.split(".")[0].upper() not in {"CON", "NUL", "COM1"}
     assert inside(tmp_path, safe + "-2024.docx").parent == tmp_path.resolve()
+
+
+def test_the_output_folder_resolved_once_places_names_as_inside_does(tmp_path):
+    folder = OutputFolder(tmp_path)
+    (tmp_path / "sibling.docx").write_bytes(b"")
+    (tmp_path / "to-sibling.docx").symlink_to(tmp_path / "sibling.docx")
+    (tmp_path / "escape.docx").symlink_to(tmp_path.parent / "elsewhere.docx")
+    for name in ["机关-2024.docx", "to-sibling.docx", "sibling.docx", *(safe_component(n) for n in HOSTILE)]:
+        assert folder.inside(name) == inside(tmp_path, name)
+    assert folder.inside("to-sibling.docx").name == "sibling.docx"  # a link is followed, as inside does
+    for name in ["escape.docx", "../x.docx", "a/b.docx", "..", ""]:
+        with pytest.raises(ValueError):
+            folder.inside(name)
 
 
 def test_collisions_get_numbered_ignoring_case():

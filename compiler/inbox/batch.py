@@ -31,15 +31,14 @@ import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from compiler.archive.entries import entry_from_compile
-from compiler.archive.store import Entry
 from compiler.common.files import write_atomic
 from compiler.common.parallel import ordered_map
 from compiler.inbox.inputs import GLOB_CHARS as GLOB_CHARS
 from compiler.inbox.inputs import is_batch as is_batch
 from compiler.inbox.inputs import is_glob as _is_glob
-from compiler.inbox.names import NameClaims, inside, report_base
+from compiler.inbox.names import NameClaims, OutputFolder, report_base
 from compiler.inbox.reruns import LastRun, content_hash, last_run, run_fingerprint, source_key
 from compiler.messages.findings import Finding, UnusableFile, internal_error
 from compiler.messages.presentation import (
@@ -50,6 +49,9 @@ from compiler.messages.presentation import (
 )
 from compiler.messages.texts import labels, text
 from compiler.pipeline import Options, compile_workbook
+
+if TYPE_CHECKING:
+    from compiler.archive.store import Entry  # the archive (sqlite3) is imported only for --archive
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}  # the old ones are reported as unusable, not skipped
 SUMMARY_CSV, SUMMARY_JSON = "summary.csv", "summary.json"
@@ -63,12 +65,16 @@ STATUS_LABEL = {lang: dict(zip(STATUSES, labels("batch_statuses", lang), strict=
 
 def _wanted(path: Path) -> bool:
     name = path.name
-    return (path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES
-            and not name.startswith(("~$", ".")))  # Excel/WPS lock files and hidden files
+    return (path.suffix.lower() in WORKBOOK_SUFFIXES and not name.startswith(("~$", "."))  # lock and hidden files
+            and path.is_file())
 
 
-def _hidden_below(path: Path, folder: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+def _below(folder: Path, found: Iterable[Path]) -> list[Path]:
+    """The workbooks found below ``folder`` outside hidden folders, sorted by their path inside it."""
+    depth = len(folder.parts)
+    inner = [(path.parts[depth:], path) for path in found if _wanted(path)]
+    return [path for parts, path in sorted(inner, key=lambda item: item[0])
+            if not any(part.startswith(".") for part in parts[:-1])]
 
 
 def expand_inputs(args: Iterable[Path]) -> list[Path]:
@@ -78,8 +84,7 @@ def expand_inputs(args: Iterable[Path]) -> list[Path]:
     for arg in args:
         arg = Path(arg)
         if arg.is_dir():
-            found += sorted((p for p in arg.rglob("*") if _wanted(p) and not _hidden_below(p, arg)),
-                            key=lambda p: p.relative_to(arg).parts)
+            found += _below(arg, arg.rglob("*"))
         elif _is_glob(arg):
             found += sorted(Path(p) for p in glob.glob(str(arg)) if _wanted(Path(p)))
         else:
@@ -174,6 +179,8 @@ def compile_one(task: CompileTask) -> BatchRow:
         row.status = VALID
         row.staged = [str(result.output), *map(str, result.extra_outputs)]
         if task.keep_entry and result.data is not None:
+            from compiler.archive.entries import entry_from_compile
+
             row.entry = entry_from_compile(path, row.format, result.data, result.findings)
     else:
         row.status = INVALID
@@ -309,6 +316,7 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs or default_jobs(), len(sources) or 1))
     staging = Path(tempfile.mkdtemp(prefix=".compile-staging-", dir=out_dir))
+    folder = OutputFolder(out_dir)
     claims = NameClaims()
     claims.claim("summary", (".csv", ".json"))  # the run's own files keep their names
     last = last_run(out_dir / SUMMARY_JSON)
@@ -327,7 +335,7 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
         tasks = (task(i, p) for i, p in enumerate(sources))
         for row in ordered_map(compile_one, tasks, jobs, on_crash=_crashed):
             row.path = source_key(row.source)
-            _place(row, out_dir, claims, force, lang, last.written_for(row.source))
+            _place(row, folder, claims, force, lang, last.written_for(row.source))
             if row.entry is not None:
                 entries.append(row.entry)
             row.staged, row.report_text, row.entry = [], "", None
@@ -340,7 +348,7 @@ def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if last.units:
-        _remove_outdated(spool, out_dir, last)
+        _remove_outdated(spool, folder, last)
     csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
     outcome = BatchOutcome(out_dir, spool, csv_path, json_path, entries,
                            _duplicates(spool, {h for h, n in units.items() if n > 1}, lang))
@@ -373,7 +381,7 @@ def _written(row: BatchRow) -> set[str]:
     return {n for n in (row.output, *row.extra_outputs, row.error_report) if n}
 
 
-def _remove_outdated(rows: Iterable[BatchRow], out_dir: Path, last: LastRun) -> None:
+def _remove_outdated(rows: Iterable[BatchRow], out_dir: OutputFolder, last: LastRun) -> None:
     """Files the last run wrote for a workbook that were not written (or kept) for it now: the
     outputs of content that no longer exists, such as an error report whose errors were fixed."""
     kept: set[str] = set()
@@ -384,7 +392,7 @@ def _remove_outdated(rows: Iterable[BatchRow], out_dir: Path, last: LastRun) -> 
             continue
         for name in last.written_for(row.source) - kept:
             try:
-                inside(out_dir, name).unlink(missing_ok=True)
+                out_dir.inside(name).unlink(missing_ok=True)
             except (OSError, ValueError):
                 pass  # not ours to worry about: the summary says what is current
 
@@ -401,7 +409,7 @@ def _duplicates(rows: Iterable[BatchRow], hashes: set[int], lang: str) -> dict[t
             for key, names in groups.items() if len(names) > 1}
 
 
-def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: str,
+def _place(row: BatchRow, out_dir: OutputFolder, claims: NameClaims, force: bool, lang: str,
            ours: Collection[str] = ()) -> None:
     """Move the staged report to its final name, or write the error report. Files the last run
     wrote for this same workbook (``ours``) are replaced; anyone else's only with ``force``."""
@@ -413,7 +421,7 @@ def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: 
         staged = [Path(p) for p in row.staged]
         suffixes = tuple(p.suffix for p in staged)
         name = claims.claim(base, suffixes)
-        targets = [inside(out_dir, name + s) for s in suffixes]
+        targets = [out_dir.inside(name + s) for s in suffixes]
         existing = [t for t in targets if t.exists() and t.name not in ours]
         if existing and not force:
             row.status = SKIPPED
@@ -424,7 +432,7 @@ def _place(row: BatchRow, out_dir: Path, claims: NameClaims, force: bool, lang: 
         row.output, row.extra_outputs = targets[0].name, [t.name for t in targets[1:]]
     elif row.report_text:
         suffix = text("error_report_suffix", lang)
-        target = inside(out_dir, claims.claim(base, (suffix,)) + suffix)
+        target = out_dir.inside(claims.claim(base, (suffix,)) + suffix)
         if target.exists() and target.name not in ours and not force:
             note = text("not_overwritten", lang, name=target.name)
             row.message = f"{row.message} {note}".strip()

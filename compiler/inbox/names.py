@@ -8,7 +8,9 @@ trailing dots and spaces, and at most ``MAX_NAME_BYTES`` bytes of UTF-8, cut at 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -61,6 +63,31 @@ def inside(folder: Path, name: str) -> Path:
     if target.parent != folder:
         raise ValueError(f"unsafe output name {name!r}")
     return target
+
+
+class OutputFolder:
+    """An output folder resolved once, for the many names of a run: ``inside`` without resolving
+    the folder again for each name. A name that is one plain component and not a symbolic link
+    lands in the folder by construction; anything else (a link, a separator, ``..``) gets the full
+    check of ``inside``, with the same result."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder).resolve()
+
+    def inside(self, name: str) -> Path:
+        if name not in ("", ".", "..") and not any(ch in name for ch in _SEPARATORS):
+            target = self.path / name
+            try:
+                if not stat.S_ISLNK(os.lstat(target).st_mode):
+                    return target
+            except FileNotFoundError:
+                return target
+            except OSError:
+                pass  # unreadable: the full check says what it is
+        return inside(self.path, name)
+
+
+_SEPARATORS = {"\x00", os.sep, *([os.altsep] if os.altsep else [])}
 
 
 class NameClaims:
