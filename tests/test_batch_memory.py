@@ -1,8 +1,11 @@
-"""Compiling a report leaves none of the compiler's objects in a reference cycle: they are freed
-by reference counting the moment they are let go. Garbage in a cycle waits for Python's cyclic
-collector, and what outlives a few of its young collections (a workbook held through the whole
-reading stage, with its parts' bytes) waits for the full collection, which in a batch of thousands
-of workbooks comes only every few thousand reports: peak memory grew with the batch (issue 15)."""
+"""A long batch's memory stays flat (issue 15): what a report makes is freed when it is let go, and
+the process keeps only what reports share.
+
+No reference cycles: garbage in a cycle waits for Python's cyclic collector, and what outlives a
+few of its young collections (a workbook held through the whole reading stage, with its parts'
+bytes) waits for the full collection, which in a batch of thousands of workbooks comes only every
+few thousand reports, so peak memory grew with the batch. No per-report cache entries: a bounded
+cache fed one entry per report grows for thousands of reports before its bound stops it."""
 
 from __future__ import annotations
 
@@ -102,3 +105,41 @@ def test_a_batch_leaves_no_cycle_per_report(tmp_path):
         outcome = run_batch(paths, tmp_path / "out", Options(), jobs=1)
     assert outcome.total == 4 and outcome.count("valid") == 2
     assert ours(garbage) == []
+
+
+def _kept_state() -> dict[str, int]:
+    """The size of every cache and every module-level dict, list or set of the compiler."""
+    import sys
+    from functools import _lru_cache_wrapper
+
+    sizes = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("compiler") or module is None:
+            continue
+        for attr, value in vars(module).items():
+            if isinstance(value, _lru_cache_wrapper):
+                sizes[f"{name}.{attr}"] = value.cache_info().currsize
+            elif isinstance(value, (dict, list, set)):
+                sizes[f"{name}.{attr}"] = len(value)
+    return sizes
+
+
+def test_reports_of_other_agencies_add_nothing_to_the_process_caches(tmp_path):
+    """What the caches keep is what reports share (labels, layouts, templates); a report's own text
+    (its agency's name, its narrative) is not kept, or a batch would hold one entry per report."""
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def compile_as(org: str, format_id: str, year: int) -> None:
+        doc = valid_document(format_id, year, org)
+        doc["sections"]["overview"] = [{"kind": "paragraph", "text": f"{org}认真贯彻落实《条例》。"}]
+        path = write_workbook(tmp_path / f"{org}.xlsx", doc)
+        assert compile_workbook(path, out / f"{org}.docx").ok
+
+    for i, (format_id, year) in enumerate([("2021", 2024), ("2019", 2020)] * 2):
+        compile_as(f"临江区第{i}档案馆", format_id, year)
+    before = _kept_state()
+    for i, (format_id, year) in enumerate([("2021", 2024), ("2019", 2020)] * 3):
+        compile_as(f"东湖区人民政府第{i}办公室", format_id, year)
+    after = _kept_state()
+    assert {k: (before.get(k), n) for k, n in after.items() if n != before.get(k)} == {}
