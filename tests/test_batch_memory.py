@@ -143,3 +143,25 @@ def test_reports_of_other_agencies_add_nothing_to_the_process_caches(tmp_path):
         compile_as(f"东湖区人民政府第{i}办公室", format_id, year)
     after = _kept_state()
     assert {k: (before.get(k), n) for k, n in after.items() if n != before.get(k)} == {}
+
+
+def test_a_folder_is_listed_as_its_parts_sort_and_kept_as_text(tmp_path):
+    from compiler.inbox.batch import expand_inputs
+    from compiler.inbox.inputs import PathList
+
+    inbox = tmp_path / "inbox"
+    for name in ["a-b.xlsx", "a/b.xlsx", "a/c/d.xlsx", "a/B.xlsx", "Z.XLSX", "a.xlsx", "old.xls",
+                 ".hidden/x.xlsx", "a/.h/y.xlsx", "~$a.xlsx", ".x.xlsx", "notes.txt"]:
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_bytes(b"PK")
+    (inbox / "dir.xlsx").mkdir()  # a folder named like a workbook is not one
+    (inbox / "linked").symlink_to(inbox / "a", target_is_directory=True)  # not followed
+    (inbox / "link.xlsx").symlink_to(inbox / "a.xlsx")  # a link to a workbook is one
+
+    found = expand_inputs([inbox, inbox / "a.xlsx", tmp_path / "missing.xlsx"])
+    relative = [p.relative_to(inbox).as_posix() for p in found[:-1]]
+    assert relative == ["Z.XLSX", "a/B.xlsx", "a/b.xlsx", "a/c/d.xlsx", "a-b.xlsx", "a.xlsx", "link.xlsx", "old.xls"]
+    assert relative == sorted(relative, key=lambda r: Path(r).parts)
+    assert found[-1] == tmp_path / "missing.xlsx"  # reported for what it is, later
+    assert isinstance(found, PathList) and isinstance(found[0], Path) and len(found) == 9
+    assert list(found[4:6]) == [inbox / "a-b.xlsx", inbox / "a.xlsx"]

@@ -28,7 +28,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from compiler.common.files import write_atomic
 from compiler.common.parallel import ordered_map
 from compiler.inbox.inputs import GLOB_CHARS as GLOB_CHARS
+from compiler.inbox.inputs import PathList
 from compiler.inbox.inputs import is_batch as is_batch
 from compiler.inbox.inputs import is_glob as _is_glob
 from compiler.inbox.names import NameClaims, OutputFolder, report_base
@@ -64,38 +65,48 @@ STATUS_LABEL = {lang: dict(zip(STATUSES, labels("batch_statuses", lang), strict=
 # --- inputs -------------------------------------------------------------------------------------
 
 def _wanted(path: Path) -> bool:
-    name = path.name
-    return (path.suffix.lower() in WORKBOOK_SUFFIXES and not name.startswith(("~$", "."))  # lock and hidden files
-            and path.is_file())
+    return _wanted_name(str(path.parent), path.name)
 
 
-def _below(folder: Path, found: Iterable[Path]) -> list[Path]:
-    """The workbooks found below ``folder`` outside hidden folders, sorted by their path inside it."""
-    depth = len(folder.parts)
-    inner = [(path.parts[depth:], path) for path in found if _wanted(path)]
-    return [path for parts, path in sorted(inner, key=lambda item: item[0])
-            if not any(part.startswith(".") for part in parts[:-1])]
+def _wanted_name(folder: str, name: str) -> bool:
+    return (os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES and not name.startswith(("~$", "."))
+            and os.path.isfile(os.path.join(folder, name)))  # not Excel/WPS lock files, not hidden files
 
 
-def expand_inputs(args: Iterable[Path]) -> list[Path]:
+def expand_inputs(args: Iterable[Path]) -> PathList:
     """Folders (their workbooks, sub-folders included, sorted), globs (sorted matches) and files,
-    each path once."""
-    found: list[Path] = []
+    each path once. Kept as text (``PathList``): a batch holds them all for the whole run, and a
+    folder is walked with ``os.walk``, which holds one folder's names at a time (``rglob`` holds a
+    ``Path`` of every file it has yielded, and the memory they took stays with the process)."""
+    found: list[str] = []
     for arg in args:
         arg = Path(arg)
         if arg.is_dir():
-            found += _below(arg, arg.rglob("*"))
+            found += _workbooks_below(str(arg))
         elif _is_glob(arg):
-            found += sorted(Path(p) for p in glob.glob(str(arg)) if _wanted(Path(p)))
+            found += [str(p) for p in sorted(Path(p) for p in glob.glob(str(arg)) if _wanted(Path(p)))]
         else:
-            found.append(arg)  # a missing or odd file is reported for what it is
+            found.append(str(arg))  # a missing or odd file is reported for what it is
     seen, unique = set(), []
     for path in found:
         key = os.path.normcase(os.path.abspath(path))
         if key not in seen:
             seen.add(key)
             unique.append(path)
-    return unique
+    return PathList(unique)
+
+
+def _workbooks_below(folder: str) -> list[str]:
+    """The workbooks in ``folder`` and its sub-folders (not hidden ones, not through links), sorted
+    as their relative parts sort: ``a/b.xlsx`` (``("a", "b.xlsx")``) before ``a-b.xlsx``."""
+    keyed = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(top, folder)
+        prefix = "" if rel == os.curdir else rel.replace(os.sep, "\0") + "\0"  # "\0" sorts before any character
+        keyed += [(prefix + name, os.path.join(top, name)) for name in files if _wanted_name(top, name)]
+    keyed.sort()
+    return [path for _, path in keyed]
 
 
 def _crashed(task, exc: BaseException):
@@ -306,7 +317,7 @@ class BatchOutcome:
             yield _table_line(_cells(row, lang), widths)
 
 
-def run_batch(sources: list[Path], out_dir: Path, options: Options = Options(), jobs: int | None = None,
+def run_batch(sources: Sequence[Path], out_dir: Path, options: Options = Options(), jobs: int | None = None,
               force: bool = False, lang: str = "zh", on_row: Callable[[BatchRow, int, int], None] | None = None,
               keep_entries: bool = False) -> BatchOutcome:
     """Compile ``sources`` into ``out_dir``; ``on_row(row, done, total)`` reports progress. With
