@@ -10,6 +10,15 @@ from compiler.messages.findings import Finding
 from compiler.messages.presentation import display_width, findings_table, pad, sort_findings, status_line
 
 
+def test_display_width_agrees_with_unicode_for_every_character_of_a_text():
+    import unicodedata
+
+    text = "".join(chr(c) for c in range(0x20, 0x30000, 7) if not 0xD800 <= c < 0xE000)
+    expected = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert display_width(text) == expected
+    assert display_width(text) == expected  # again, from the widths remembered
+
+
 @pytest.mark.parametrize("text,width", [
     ("", 0),
     ("D8", 2),

@@ -13,8 +13,21 @@ def severity_label(severity: str, lang: str) -> str:
     return labels("severities", lang)[0 if severity == ERROR else 1]
 
 
+class _CharWidths(dict):
+    """Columns a character takes on a terminal (wide and full-width: 2), looked up once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        width = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if len(self) < 65536:  # the characters of a run's texts; a bound all the same
+            self[ch] = width
+        return width
+
+
+_WIDTHS = _CharWidths()
+
+
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_WIDTHS.__getitem__, text))
 
 
 def pad(text: str, width: int) -> str:
