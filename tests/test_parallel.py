@@ -67,6 +67,15 @@ def test_workers_killed_between_tasks_are_replaced():
     assert results == list(range(40))
 
 
+def _shout(text: str) -> str:
+    return text.upper()
+
+
+def test_large_tasks_and_results_pass_without_blocking():
+    texts = [f"{n}" * 50_000 for n in range(12)]  # each larger than any pipe's buffer
+    assert list(ordered_map(_shout, texts, jobs=2)) == [t.upper() for t in texts]
+
+
 def test_stopping_early_leaves_no_worker_behind():
     results = ordered_map(_slow, range(100), jobs=2)
     assert next(results) == 0

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 AHEAD = 2  # tasks a worker holds: the one it runs and the next
 WINDOW = 8  # per worker: how far results may run ahead of the oldest task not yet yielded
-LARGE = 32 * 1024  # bytes: a larger task is sent only to an idle worker, so a send never blocks on a busy one
+LARGE = 4 * 1024  # bytes: a larger task goes only to an idle worker, so a send never waits on a busy one (8 KB pipes)
 
 
 def ordered_map(func: Callable, tasks: Iterable, jobs: int,
