@@ -270,8 +270,8 @@ def build(workbooks, output, format_id, template, strict, previous, archive_path
 def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive_path: Path | None = None) -> int:
     """``compile inbox/ -o reports/``: every workbook, in parallel; exit 1 when any had errors."""
     from compiler.inbox.batch import (
+        ProgressLines,
         expand_inputs,
-        progress_line,
         run_batch,
         totals_line,
     )
@@ -292,9 +292,12 @@ def _build_batch(workbooks, output, options: Options, jobs, force, lang, archive
             outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=lambda *_: bar.update(1),
                                 keep_entries=archive_path is not None)
     else:
-        outcome = run_batch(sources, out_dir, options, jobs, force, lang,
-                            on_row=lambda row, done, total: click.echo(progress_line(row, done, total, lang)),
-                            keep_entries=archive_path is not None)
+        progress = ProgressLines(lang, click.echo)
+        try:
+            outcome = run_batch(sources, out_dir, options, jobs, force, lang, on_row=progress,
+                                keep_entries=archive_path is not None)
+        finally:
+            progress.flush()
     click.echo("")
     for line in outcome.summary_lines(lang):
         click.echo(line)

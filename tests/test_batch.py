@@ -280,3 +280,18 @@ def test_lean_reader_number_format_rules_match_openpyxl():
         for epoch in (WINDOWS_EPOCH, MAC_EPOCH):
             assert xlsx_fast.from_excel(serial, epoch) == from_excel(serial, epoch), (serial, epoch)
     assert xlsx_fast.coordinate_to_tuple("AB12") == (12, 28)
+
+
+def test_progress_lines_for_a_log_come_in_bursts_with_the_same_text():
+    from compiler.inbox.batch import BatchRow, ProgressLines, progress_line
+
+    rows = [BatchRow(index=i, source=f"inbox/{i}.xlsx", status="valid", output=f"局{i}-2024.docx") for i in range(5)]
+    one_by_one = [progress_line(row, i + 1, 5, "zh") for i, row in enumerate(rows)]
+    for every, calls in ((3600.0, 1), (0.0, 5)):
+        handed: list[str] = []
+        progress = ProgressLines("zh", handed.append, every=every)
+        for i, row in enumerate(rows):
+            progress(row, i + 1, 5)
+        progress.flush()
+        assert len(handed) == calls
+        assert "\n".join(handed) == "\n".join(one_by_one)
