@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 
 import pytest
@@ -79,6 +80,13 @@ def make_missing(tmp_path):
     return tmp_path / "no-such-report.xlsx"
 
 
+def make_pipe(tmp_path):
+    """A named pipe with a workbook's name: refused at once, never waited on for a writer."""
+    path = tmp_path / "report.xlsx"
+    os.mkfifo(path)
+    return path
+
+
 def make_unrelated(tmp_path):
     path = tmp_path / "report.xlsx"
     wb = Workbook()
@@ -104,6 +112,7 @@ CASES = [
     (make_truncated, "file_corrupt", "已损坏或不完整"),
     (make_empty, "file_empty", "空文件"),
     (make_missing, "file_missing", "找不到文件"),
+    *([(make_pipe, "file_empty", "空文件")] if hasattr(os, "mkfifo") else []),
     (make_unrelated, "file_unrelated", "不是年报填报表"),
     (make_unknown_format, "format_unknown", "格式「2099」未知"),
 ]

@@ -6,11 +6,13 @@ inside the package (see ``pyproject.toml``), so ``compile`` works from any direc
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
+@cache  # where the package is does not change while it runs (looked up for every report)
 def _locate(name: str) -> Path:
     for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
         if candidate.is_dir():

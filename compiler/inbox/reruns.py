@@ -30,7 +30,7 @@ def content_hash(path: Path) -> str:
     """SHA-256 of the file's bytes; empty when it cannot be read (it is then compiled, and reported)."""
     digest = hashlib.sha256()
     try:
-        with Path(path).open("rb") as fh:
+        with open(path, "rb", buffering=0) as fh:  # unbuffered: no terminal check, no seek
             for chunk in iter(lambda: fh.read(CHUNK), b""):
                 digest.update(chunk)
     except OSError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 from functools import lru_cache
 from importlib.util import find_spec
@@ -207,10 +208,16 @@ def _prepared(path: str, mtime: float) -> Prepared | None:
     return prepared
 
 
+@lru_cache(maxsize=64)
+def _resolved(template: str) -> str:
+    """The template's real path (the key of its prepared form), worked out once per path given."""
+    return str(Path(template).resolve())
+
+
 def render_docx(template: Path, context: dict) -> bytes:
     """The finished .docx as bytes; identical context and template give identical bytes."""
-    template = Path(template)
-    key = (str(template.resolve()), template.stat().st_mtime)
+    resolved = _resolved(str(template))
+    key = (resolved, os.stat(resolved).st_mtime)
     prepared = _prepared(*key)
     if prepared is not None:
         try:

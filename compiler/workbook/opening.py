@@ -11,7 +11,9 @@ lean reader needs are kept as read, so nothing is decompressed twice.
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import struct
 import warnings
 import zipfile
@@ -38,40 +40,68 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 def check_file(path: Path) -> Parts:
-    """Raise UnusableFile unless ``path`` looks like an .xlsx we may open; its parts as scanned."""
+    """Raise UnusableFile unless ``path`` looks like an .xlsx we may open; its parts as scanned.
+
+    The file is opened once and read whole (it is at most ``MAX_FILE_BYTES``): every check below
+    works on what was read."""
     shown = str(path)
-    if not path.exists():
-        raise UnusableFile("file_missing", path=shown)
-    if path.is_dir():
-        raise UnusableFile("file_is_folder", path=shown)
-    if path.name.startswith("~$"):
+    if path.name.startswith("~$"):  # Excel and WPS hold their lock files open: never opened here
+        if not path.exists():
+            raise UnusableFile("file_missing", path=shown)
+        if path.is_dir():
+            raise UnusableFile("file_is_folder", path=shown)
         raise UnusableFile("file_lock", path=shown)
-    size = path.stat().st_size
-    if size == 0:
-        raise UnusableFile("file_empty", path=shown)
-    if size > MAX_FILE_BYTES:
-        raise UnusableFile("file_too_large", path=shown, size=human_size(size), limit=human_size(MAX_FILE_BYTES))
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        if head == OLE2_MAGIC:
-            rest = fh.read(min(size, 1024 * 1024))
-            if "EncryptedPackage".encode("utf-16-le") in rest:
-                raise UnusableFile("file_encrypted", path=shown)
-            if path.suffix.lower() == ".et":
-                raise UnusableFile("file_et", path=shown)
-            raise UnusableFile("file_xls", path=shown)
+    try:  # non-blocking: a named pipe or a device is refused below (size 0), not waited on
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise UnusableFile("file_missing", path=shown) from None
+    except (IsADirectoryError, PermissionError):  # Windows refuses to open a folder
+        if path.is_dir():
+            raise UnusableFile("file_is_folder", path=shown) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnusableFile("file_is_folder", path=shown)
+        size = info.st_size
+        if size == 0:
+            raise UnusableFile("file_empty", path=shown)
+        if size > MAX_FILE_BYTES:
+            raise UnusableFile("file_too_large", path=shown, size=human_size(size), limit=human_size(MAX_FILE_BYTES))
+        content = _read_all(fd, size)
+    finally:
+        os.close(fd)
+    head = content[:8]
+    if head == OLE2_MAGIC:
+        if "EncryptedPackage".encode("utf-16-le") in content[8:8 + 1024 * 1024]:
+            raise UnusableFile("file_encrypted", path=shown)
+        if path.suffix.lower() == ".et":
+            raise UnusableFile("file_et", path=shown)
+        raise UnusableFile("file_xls", path=shown)
     if head[:4] != ZIP_MAGIC:
-        kind, kind_en = _sniff_text(head, path)
+        kind, kind_en = _sniff_text(head, content[:4096])
         raise UnusableFile("file_not_xlsx", path=shown, kind=kind, kind_en=kind_en)
-    return _check_zip(path)
+    return _check_zip(path, content)
 
 
-def _sniff_text(head: bytes, path: Path) -> tuple[str, str]:
+def _read_all(fd: int, size: int) -> bytes:
+    """The file's bytes: ``size`` of them, or what there is if it shrank meanwhile (never more
+    than ``MAX_FILE_BYTES``, even if it grew)."""
+    chunks, left = [], min(size, MAX_FILE_BYTES)
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _sniff_text(head: bytes, sample: bytes) -> tuple[str, str]:
     if head.startswith(b"%PDF"):
         return "PDF 文件", "a PDF file"
     if head.startswith(b"{\\rtf"):
         return "RTF 文档", "an RTF document"
-    sample = path.read_bytes()[:4096]
     if b"<html" in sample.lower() or b"<!doctype" in sample.lower():
         return "网页（HTML）文件", "a web page (HTML)"
     for encoding in ("utf-8-sig", "gb18030"):
@@ -85,11 +115,10 @@ def _sniff_text(head: bytes, path: Path) -> tuple[str, str]:
     return "无法识别的文件", "an unknown kind of file"
 
 
-def _check_zip(path: Path) -> Parts:
+def _check_zip(path: Path, content: bytes) -> Parts:
     shown = str(path)
     try:
-        content = path.read_bytes()  # at most MAX_FILE_BYTES (checked above); read once, parts sliced from it
-        zf = zipfile.ZipFile(io.BytesIO(content))
+        zf = zipfile.ZipFile(io.BytesIO(content))  # the parts are sliced from these bytes
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnusableFile("file_corrupt", path=shown, detail=type(exc).__name__) from None
     with zf:
