@@ -156,6 +156,20 @@ def make_inbox(folder: Path, pool: list[Path], n: int, jobs: int) -> Path:
     return folder
 
 
+def split_inbox(inbox: Path, first: Path, second: Path) -> tuple[Path, Path]:
+    """The inbox's workbooks in two folders, the first half and the rest (hard links where the
+    file system allows, copies elsewhere)."""
+    paths = sorted(inbox.glob("*.xlsx"))
+    for folder, part in ((first, paths[: len(paths) // 2]), (second, paths[len(paths) // 2:])):
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in part:
+            try:
+                os.link(path, folder / path.name)
+            except OSError:
+                shutil.copy2(path, folder / path.name)
+    return first, second
+
+
 # --- one run, in a child process ----------------------------------------------------------------
 
 def naive_loop(paths: list[Path], out: Path) -> None:
@@ -212,25 +226,39 @@ def child(kind: str, result_file: str, args: list[str]) -> None:
 
 
 def run_child(kind: str, args: list[str], env: dict) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
-        result_file = fh.name
+    return run_children(kind, [args], env)[0]
+
+
+def run_children(kind: str, arg_lists: list[list[str]], env: dict) -> list[dict]:
+    """One child per argument list, all started together; each one's figures, with the wall time
+    from the start until the last of them ended."""
+    result_files = []
+    for _ in arg_lists:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+            result_files.append(fh.name)
     try:
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, __file__, "--child", kind, result_file, *args],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
+        procs = [subprocess.Popen([sys.executable, __file__, "--child", kind, result_file, *args], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for result_file, args in zip(result_files, arg_lists, strict=True)]
+        outputs = [proc.communicate() for proc in procs]
         wall = time.perf_counter() - start
-        text = Path(result_file).read_text()
+        texts = [Path(f).read_text() for f in result_files]
     finally:
-        os.unlink(result_file)
-    if proc.returncode != 0 or not text:
-        raise SystemExit(f"{kind} {' '.join(args)} failed (exit {proc.returncode}):\n"
-                         f"{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
-    stats = json.loads(text)
-    if stats["rc"] != 0:
-        raise SystemExit(f"{kind} {' '.join(args)} exited {stats['rc']}:\n{proc.stdout[-1500:]}\n{proc.stderr[-800:]}")
-    stats["wall"] = wall
-    stats["peak_mb"] = max(stats["self_mb"], stats["workers_mb"])
-    return stats
+        for f in result_files:
+            os.unlink(f)
+    results = []
+    for proc, (stdout, stderr), text, args in zip(procs, outputs, texts, arg_lists, strict=True):
+        if proc.returncode != 0 or not text:
+            raise SystemExit(f"{kind} {' '.join(args)} failed (exit {proc.returncode}):\n"
+                             f"{stdout[-1500:]}\n{stderr[-1500:]}")
+        stats = json.loads(text)
+        if stats["rc"] != 0:
+            raise SystemExit(f"{kind} {' '.join(args)} exited {stats['rc']}:\n{stdout[-1500:]}\n{stderr[-800:]}")
+        stats["wall"] = wall
+        stats["peak_mb"] = max(stats["self_mb"], stats["workers_mb"])
+        results.append(stats)
+    return results
 
 
 def child_env(work: Path) -> dict:
@@ -290,6 +318,7 @@ def main() -> int:
         inbox = make_inbox(work / "inbox", pool, n, cpus)
         small = make_inbox(work / "inbox-small", pool, small_n, cpus)
         large = make_inbox(work / "inbox-large", pool, large_n, cpus)
+        halves = split_inbox(inbox, work / "inbox-half-1", work / "inbox-half-2")
         print(f"{pool_size} distinct workbooks generated, inboxes of {n}, {small_n} and {large_n} made "
               f"in {time.perf_counter() - t:.0f} s ({work})", flush=True)
 
@@ -298,14 +327,25 @@ def main() -> int:
             shutil.rmtree(out, ignore_errors=True)
             return run_child("cli", [str(folder), "-o", str(out), "--jobs", str(job_count)], env)
 
+        def separate_halves() -> float:
+            """Two one-job batches, one on each half of the inbox, side by side: what two processes
+            that share nothing reach on this machine (its ceiling for two jobs)."""
+            outs = [work / f"reports-half-{i}" for i in (1, 2)]
+            for out in outs:
+                shutil.rmtree(out, ignore_errors=True)
+            runs = [[str(half), "-o", str(out), "--jobs", "1"] for half, out in zip(halves, outs, strict=True)]
+            return run_children("cli", runs, env)[0]["wall"]
+
         def single() -> dict:
             return run_child("cli", [str(SAMPLE), "-o", str(work / "single.docx")], env)
 
         cold = single()  # compiles the bytecode into the work folder and prepares the template
-        one, two, naive, singles = [], [], [], []
+        one, two, naive, singles, separate = [], [], [], [], []
         for r in range(repeat):
             one.append(batch(inbox, 1))
             two.append(batch(inbox, jobs))
+            if jobs > 1:
+                separate.append(separate_halves())
             naive.append(run_child("naive", [str(inbox), str(work / "naive"), str(naive_n)], env))
             singles.append(single())
             print(f"  run {r + 1}/{repeat} done", flush=True)
@@ -321,6 +361,7 @@ def main() -> int:
     ms_batch = median([s["cpu"] / n * 1000 for s in one])
     scaling = median([a["wall"] / b["wall"] for a, b in zip(one, two, strict=True)])
     ms_two = median([s["cpu"] / n * 1000 for s in two])
+    ceiling = median([a["wall"] / b for a, b in zip(one, separate, strict=False)]) if separate else None
     ms_naive = median([s["loop_cpu"] / naive_n * 1000 for s in naive])
     ratio = median([(s["loop_cpu"] / naive_n) / (o["cpu"] / n) for s, o in zip(naive, one, strict=True)])
     single_cpu = median([s["cpu"] for s in singles])
@@ -348,10 +389,15 @@ def main() -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for name, figure, goal, ok in rows:
         print(f"{name:<{widths[0]}}  {figure:<{widths[1]}}  {goal:<{widths[2]}}  {verdict(ok)}")
+    if ceiling is not None:
+        print(f"\nfor comparison, two one-job batches on the two halves of the inbox, side by side (nothing shared, "
+              f"the machine's own ceiling for two jobs): {ceiling:.2f}x one job")
     print("\nruns:")
     for label, runs in (("batch one job", one), (f"batch {jobs} jobs", two)):
         cpu, wall = spread([s["cpu"] for s in runs]), spread([s["wall"] for s in runs])
         print(f"  {label + ', CPU s':<24} {cpu}   wall s {wall}")
+    if separate:
+        print(f"  two halves side by side  wall s {spread(separate)}")
     print(f"  naive loop CPU s         {spread([s['loop_cpu'] for s in naive])}")
     print(f"  single compile CPU s     {spread([s['cpu'] for s in singles])}")
     print(f"  peak RSS MB (1 job)      {spread([s['peak_mb'] for s in one], '{:.1f}')} at N = {n}; "
