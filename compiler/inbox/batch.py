@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler.common.files import write_atomic
+from compiler.common.files import write_atomic, write_atomic_streamed
 from compiler.common.parallel import ordered_map
 from compiler.inbox.inputs import GLOB_CHARS as GLOB_CHARS
 from compiler.inbox.inputs import PathList
@@ -364,29 +364,9 @@ def run_batch(sources: Sequence[Path], out_dir: Path, options: Options = Options
     csv_path, json_path = out_dir / SUMMARY_CSV, out_dir / SUMMARY_JSON
     outcome = BatchOutcome(out_dir, spool, csv_path, json_path, entries,
                            _duplicates(spool, {h for h, n in units.items() if n > 1}, lang))
-    _write_streamed(csv_path, _csv_chunks(outcome.iter_rows(), lang))
-    _write_streamed(json_path, _json_chunks(outcome.iter_rows(), spool.total, spool.counts, lang, fingerprint))
+    write_atomic_streamed(csv_path, _csv_chunks(outcome.iter_rows(), lang))
+    write_atomic_streamed(json_path, _json_chunks(outcome.iter_rows(), spool.total, spool.counts, lang, fingerprint))
     return outcome
-
-
-def _write_streamed(path: Path, chunks: Iterable[bytes]) -> None:
-    """``write_atomic`` for content made piece by piece: a temporary file beside ``path``, renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _written(row: BatchRow) -> set[str]:
