@@ -79,7 +79,7 @@ def check_file(path: Path) -> Parts:
             raise UnusableFile("file_et", path=shown)
         raise UnusableFile("file_xls", path=shown)
     if head[:4] != ZIP_MAGIC:
-        kind, kind_en = _sniff_text(head, content[:4096])
+        kind, kind_en = _sniff_text(content[:4096])
         raise UnusableFile("file_not_xlsx", path=shown, kind=kind, kind_en=kind_en)
     return _check_zip(path, content)
 
@@ -97,10 +97,11 @@ def _read_all(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _sniff_text(head: bytes, sample: bytes) -> tuple[str, str]:
-    if head.startswith(b"%PDF"):
+def _sniff_text(sample: bytes) -> tuple[str, str]:
+    """What a file that is no workbook is, from its first bytes."""
+    if sample.startswith(b"%PDF"):
         return "PDF 文件", "a PDF file"
-    if head.startswith(b"{\\rtf"):
+    if sample.startswith(b"{\\rtf"):
         return "RTF 文档", "an RTF document"
     if b"<html" in sample.lower() or b"<!doctype" in sample.lower():
         return "网页（HTML）文件", "a web page (HTML)"

@@ -156,7 +156,7 @@ def _meta_rows(values: dict) -> LineMap:
     """The rows of the 基本信息 fields, found by their labels in column A where rows were inserted."""
     labels = {meta_row(f.id): frozenset({normalize_label(f.label), normalize_label(f.label + "（必填）")})
               for f in META_FIELDS}
-    found = _labels_by_line({k: v for k, v in values.items() if k[1] == META_LABEL_COL}, 0)
+    found = _labels_by_line({k: v for k, v in _texts(values).items() if k[1] == META_LABEL_COL}, 0)
     return align(labels, found, labels)
 
 
@@ -350,11 +350,11 @@ def _shown(cells: list[str]) -> dict[str, str]:
 SEARCH_ROWS = 30  # how far a table or a row may have moved and still be found by its label
 
 
-def _labels_by_line(values: dict, axis: int, within=None) -> dict[int, frozenset[str]]:
-    """The normalized texts found on each sheet row (axis 0) or column (axis 1)."""
+def _labels_by_line(texts: dict[tuple[int, int], str], axis: int, within=None) -> dict[int, frozenset[str]]:
+    """The normalized texts (``_texts``) found on each sheet row (axis 0) or column (axis 1)."""
     found: dict[int, set[str]] = {}
-    for key, value in values.items():
-        if isinstance(value, str) and not value.startswith("=") and (within is None or key[1 - axis] in within):
+    for key, value in texts.items():
+        if within is None or key[1 - axis] in within:
             found.setdefault(key[axis], set()).add(normalize_label(value))
     return {line: frozenset(texts) for line, texts in found.items()}
 
@@ -374,7 +374,7 @@ class _Layout:
     shift: int
     rows_inserted: tuple[int, ...]
     cols_inserted: tuple[int, ...]
-    table_rows: frozenset[int]  # before any row moved on its own
+    rows_before_moves: frozenset[int]  # the table's rows before any row moved on its own
     moved: tuple[tuple[str, str], ...]  # (label, its cell now) for a row moved on its own
 
 
@@ -384,8 +384,8 @@ def _note_layout(result: ReadResult, sheet: str, layout: _Layout, values: dict) 
     ``_check_unread``); a label found nowhere is left to the label check, which reports it as an
     error."""
     rows, cols = layout.rows, layout.cols
-    first = next(c for c in layout.grid.cells if c.row == 0 and c.col == 0)
     if layout.shift:
+        first = next(c for c in layout.grid.cells if c.row == 0 and c.col == 0)
         result.note("table_moved", sheet=sheet, cell=address(rows[0], cols[first.col]), rows=abs(layout.shift),
                     direction="下" if layout.shift > 0 else "上", direction_en="down" if layout.shift > 0 else "up")
     right = max(cols.values())
@@ -393,7 +393,7 @@ def _note_layout(result: ReadResult, sheet: str, layout: _Layout, values: dict) 
         if not any(k[0] == r and k[1] <= right for k in values):  # with data: unread_data says it
             result.note("row_inserted", sheet=sheet, cell=address(r, cols[0]), row=r)
     for c in layout.cols_inserted:
-        if not any(k[1] == c and k[0] in layout.table_rows for k in values):
+        if not any(k[1] == c and k[0] in layout.rows_before_moves for k in values):
             result.note("column_inserted", sheet=sheet, cell=address(rows[0], c), column=column_letter(c))
     for label, where in layout.moved:
         result.note("row_moved", sheet=sheet, cell=where, label=label)
@@ -417,7 +417,7 @@ def _layout(grid: Grid, texts: dict[tuple[int, int], str]) -> _Layout:
                     _labels_by_line(texts, 1, within=set(rows.values())), range(left, left + grid.width))
     cols = {c: col_map[left + c] for c in range(grid.width)}
     rows_inserted, cols_inserted = tuple(row_map.inserted), tuple(col_map.inserted)
-    table_rows = frozenset(rows.values())
+    rows_before_moves = frozenset(rows.values())
 
     def find(wanted: set[str], col: int, near: int) -> int | None:
         for distance in range(SEARCH_ROWS + 1):
@@ -439,7 +439,7 @@ def _layout(grid: Grid, texts: dict[tuple[int, int], str]) -> _Layout:
         if found_row is not None and found_row != expected:
             rows[cell.row] = found_row
             moved.append((cell.text, address(found_row, c)))
-    return _Layout(grid, rows, cols, row_map.shift, rows_inserted, cols_inserted, table_rows, tuple(moved))
+    return _Layout(grid, rows, cols, row_map.shift, rows_inserted, cols_inserted, rows_before_moves, tuple(moved))
 
 
 _LABELS: dict[tuple[int, tuple[str, ...]], tuple[Table, str]] = {}
